@@ -1,0 +1,1 @@
+"""The catalogue domain: entities, localised text, validation and persistence."""

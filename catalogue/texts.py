@@ -1,0 +1,68 @@
+"""Moving localised fields between their table rows and :class:`LocalisedText`."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Protocol, TypeVar
+
+from catalogue.folding import fold
+from catalogue.localised import LocalisedText, LocalisedValue
+from catalogue.tables import TextRow
+from catalogue.vocabulary import TranslationState
+
+
+RowT = TypeVar("RowT", bound=TextRow)
+
+
+class HasTexts(Protocol):
+    texts: Sequence[TextRow]
+
+
+def fields_of(rows: Iterable[TextRow]) -> dict[str, LocalisedText]:
+    """Every localised field stored in ``rows``, by field name."""
+    values: dict[str, dict[str, LocalisedValue]] = defaultdict(dict)
+    sources: dict[str, str] = {}
+    for row in rows:
+        values[row.field][row.locale] = LocalisedValue(
+            text=row.text, state=TranslationState(row.state), source_fingerprint=row.source_fingerprint
+        )
+        if row.is_source:
+            sources[row.field] = row.locale
+    return {field: LocalisedText(source_locale=sources[field], values=by_locale) for field, by_locale in values.items()}
+
+
+def field_of(owner: HasTexts, field: str) -> LocalisedText | None:
+    """One localised field of ``owner``, or ``None`` when it has no text at all."""
+    return fields_of(row for row in owner.texts if row.field == field).get(field)
+
+
+def rows_for(row_class: type[RowT], field: str, text: LocalisedText) -> list[RowT]:
+    """New table rows holding ``text`` as the field ``field``."""
+    return [
+        row_class(
+            field=field,
+            locale=locale,
+            text=value.text,
+            folded=fold(value.text),
+            state=value.state.value,
+            is_source=locale == text.source_locale,
+            source_fingerprint=value.source_fingerprint,
+        )
+        for locale, value in text.values.items()
+        if value.state is not TranslationState.MISSING
+    ]
+
+
+def store_field(owner: HasTexts, row_class: type[TextRow], field: str, text: LocalisedText) -> None:
+    """Replace the rows of ``field`` on ``owner`` with ``text``, updating rows in place where they exist."""
+    existing = {row.locale: row for row in owner.texts if row.field == field}
+    wanted = {row.locale: row for row in rows_for(row_class, field, text)}
+    for locale, row in existing.items():
+        if locale not in wanted:
+            owner.texts.remove(row)  # type: ignore[attr-defined]
+    for locale, new in wanted.items():
+        row = existing.get(locale)
+        if row is None:
+            owner.texts.append(new)  # type: ignore[attr-defined]
+            continue
+        row.text, row.folded, row.state = new.text, new.folded, new.state
+        row.is_source, row.source_fingerprint = new.is_source, new.source_fingerprint

@@ -1,0 +1,215 @@
+"""Catalogue entries as readers receive them: texts resolved for one locale, each saying where it came from."""
+
+import datetime as dt
+from typing import Generic, TypeVar
+
+import msgspec
+
+T = TypeVar("T")
+
+
+class View(msgspec.Struct, kw_only=True, frozen=True):
+    """Base of every outgoing view."""
+
+
+class Text(View):
+    """A text in the locale it really came from; ``fallback`` is true when that is not the one asked for."""
+
+    text: str
+    locale: str
+    fallback: bool
+    outdated: bool = False
+
+
+class Lines(View):
+    """A list of short texts (such as benefits) from one locale."""
+
+    items: list[str]
+    locale: str
+    fallback: bool
+
+
+class ThemeView(View):
+    slug: str
+    label: Text
+    description: Text
+
+
+class OrganisationRef(View):
+    slug: str
+    name: str
+    kind: str
+
+
+class Contact(View):
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
+class OrganisationSummary(View):
+    slug: str
+    name: str
+    kind: str
+    helix_role: str
+    city: str
+    country: str
+    demo: bool
+    description: Text
+    locales: list[str]
+
+
+class SolutionRef(View):
+    slug: str
+    title: Text
+
+
+class CaseRef(View):
+    slug: str
+    title: Text
+    city: str
+    country: str
+
+
+class SolutionSummary(View):
+    slug: str
+    title: Text
+    summary: Text
+    provider: OrganisationRef
+    themes: list[str]
+    maturity: str
+    sdgs: list[int]
+    markets: list[str]
+    demo: bool
+    locales: list[str]
+
+
+class CaseSummary(View):
+    slug: str
+    title: Text
+    summary: Text
+    site: str
+    city: str
+    country: str
+    from_year: int
+    to_year: int | None
+    themes: list[str]
+    demo: bool
+    locales: list[str]
+
+
+class OutcomeView(View):
+    metric: str
+    label: Text
+    unit: str
+    baseline: float | None
+    result: float
+    result_max: float | None
+    annual: bool
+    from_year: int | None
+    to_year: int | None
+    method: str
+    verification: str
+    source: str
+    source_url: str | None
+    as_of: dt.date
+    note: Text | None
+
+
+class Money(View):
+    amount: float
+    currency: str
+
+
+class CostView(View):
+    investment: Money | None
+    funding_model: str
+    payback_years: float | None
+    source: str
+    as_of: dt.date
+
+
+class PartnerView(View):
+    organisation: OrganisationRef
+    role: str
+
+
+class CaseDetail(CaseSummary, kw_only=True, frozen=True):
+    challenge: Text
+    approach: Text
+    partners: list[PartnerView]
+    outcomes: list[OutcomeView]
+    cost: CostView | None
+    solutions: list[SolutionRef]
+    visit_sites: list["VisitSiteRef"]
+
+
+class VisitSiteRef(View):
+    slug: str
+    name: Text
+    city: str
+
+
+class SolutionDetail(SolutionSummary, kw_only=True, frozen=True):
+    description: Text
+    benefits: Lines
+    cases: list[CaseSummary]
+
+
+class OrganisationDetail(OrganisationSummary, kw_only=True, frozen=True):
+    cvr: str | None
+    address: str | None
+    postcode: str | None
+    website: str | None
+    contact: Contact | None
+    sources: list[str]
+    solutions: list[SolutionRef]
+    cases: list[CaseRef]
+
+
+class VisitSiteView(View):
+    slug: str
+    kind: str
+    name: Text
+    description: Text
+    how_to_visit: Text
+    host: OrganisationRef
+    address: str
+    postcode: str | None
+    city: str
+    country: str
+    latitude: float
+    longitude: float
+    tour_languages: list[str]
+    capacity: int
+    cases: list[CaseRef]
+    demo: bool
+    locales: list[str]
+
+
+class LocaleView(View):
+    code: str
+    name: str
+    english_name: str
+    direction: str
+    interface: bool
+
+
+class Page(View, Generic[T]):
+    """One page of a list, with the total across all pages."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    locale: str
+    requested_locale: str
+
+
+class Entry(View, Generic[T]):
+    """One entry, and the locale it was asked for and served in."""
+
+    data: T
+    locale: str
+    requested_locale: str

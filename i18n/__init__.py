@@ -1,0 +1,1 @@
+"""Locales, negotiation, fallback chains, formatting and the gettext catalogues."""

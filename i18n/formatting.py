@@ -1,0 +1,107 @@
+"""Numbers, money, dates, units and names formatted with Babel for the reader's locale."""
+
+import datetime as dt
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+from babel.units import format_unit
+
+#: Units Babel knows by their CLDR name.
+_CLDR_UNITS = {
+    "kwh": "energy-kilowatt-hour",
+    "mm": "length-millimeter",
+    "m": "length-meter",
+    "km": "length-kilometer",
+    "minute": "duration-minute",
+    "hour": "duration-hour",
+    "year": "duration-year",
+    "tonne": "mass-tonne",
+}
+#: SI symbols CLDR has no entry for; they read the same in every locale.
+_SYMBOLS = {"mwh": "MWh", "gwh": "GWh", "tj": "TJ", "tonne-co2": "t CO₂"}
+#: Amounts from here up are shown in compact form ("3,8 mia. kr.").
+_COMPACT_FROM = 1_000_000
+_NBSP = "\u00a0"
+
+
+def number(value: float, locale: str) -> str:
+    """A number with the locale's separators and at most two decimals."""
+    return format_decimal(round(value, 2), locale=locale, decimal_quantization=False)
+
+
+def money(amount: float, currency: str, locale: str) -> str:
+    """An amount in its own currency, compact when large."""
+    if abs(amount) >= _COMPACT_FROM:
+        return format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
+    return format_currency(amount, currency, locale=locale)
+
+
+def quantity(value: float, unit: str, locale: str) -> str:
+    """``value`` in ``unit`` (a catalogue unit or a currency code), formatted for ``locale``."""
+    if unit == "percent":
+        return format_percent(round(value, 1) / 100, locale=locale, decimal_quantization=False)
+    if unit == "count":
+        return number(value, locale)
+    if unit in _CLDR_UNITS:
+        return format_unit(round(value, 2), _CLDR_UNITS[unit], length="short", locale=locale)
+    if unit in _SYMBOLS:
+        return f"{number(value, locale)}{_NBSP}{_SYMBOLS[unit]}"
+    return money(value, unit, locale)
+
+
+def quantity_range(low: float, high: float | None, unit: str, locale: str) -> str:
+    """A figure or a range of two, such as "60-80 %"."""
+    if high is None or high == low:
+        return quantity(low, unit, locale)
+    return f"{quantity(low, unit, locale)}–{quantity(high, unit, locale)}"
+
+
+def date(value: dt.date, locale: str) -> str:
+    return format_date(value, format="medium", locale=locale)
+
+
+def years(start: int | None, end: int | None) -> str:
+    """A span of years, such as "2007–2022"; an open span shows only its start."""
+    if start is None:
+        return str(end) if end is not None else ""
+    if end is None or end == start:
+        return str(start)
+    return f"{start}–{end}"
+
+
+def country(code: str, locale: str) -> str:
+    """The name of a country in ``locale``."""
+    return Locale.parse(locale).territories.get(code.upper(), code)
+
+
+def language(code: str, locale: str) -> str:
+    """The name of a language in ``locale``."""
+    name = Locale.parse(locale).languages.get(code, code)
+    return name[:1].upper() + name[1:]
+
+
+def listing(items: list[str], locale: str) -> str:
+    """Items joined as the locale writes a list ("a, b og c")."""
+    return format_list(items, locale=locale) if items else ""
+
+
+def direction(locale: str) -> str:
+    """``rtl`` for scripts written right to left, else ``ltr``."""
+    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
+
+
+def countries(codes: list[str], locale: str) -> str:
+    """Country names as a list in the locale's style."""
+    return listing([country(code, locale) for code in codes], locale)
+
+
+def languages(codes: list[str], locale: str) -> str:
+    """Language names as a list in the locale's style."""
+    return listing([language(code, locale) for code in codes], locale)
+
+
+def numbers(values: list[float], locale: str) -> str:
+    """Numbers as a list in the locale's style."""
+    return listing([number(value, locale) for value in values], locale)

@@ -1,0 +1,1 @@
+"""Use cases of the catalogue and its delivery edges (web application, command line)."""

@@ -1,0 +1,89 @@
+"""Command line of the catalogue: ``python -m services.cli COMMAND``."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from catalogue import migrations
+from catalogue.database import async_engine, is_sqlite
+from catalogue.validation import catalogue_problems
+from services.errors import InvalidCatalogueData
+from services.importing import import_catalogue, is_empty, read_catalogue_files
+from services.settings import Settings
+
+logger = logging.getLogger("catalogue")
+
+
+def _prepare(settings: Settings) -> None:
+    if is_sqlite(settings.database_url):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrations.upgrade(settings.database_url)
+
+
+async def seed(settings: Settings, data_dir: Path, *, only_if_empty: bool) -> bool:
+    """Load the catalogue files in ``data_dir``; returns whether anything was loaded."""
+    data = read_catalogue_files(data_dir.glob("*.toml"))
+    engine = async_engine(settings.database_url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            if only_if_empty and not await is_empty(session):
+                return False
+            await import_catalogue(session, data)
+            return True
+    finally:
+        await engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
+    """Run one command; returns the process exit status."""
+    parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply database migrations")
+    seed_parser = commands.add_parser("seed", help="migrate, then load the demo catalogue into an empty database")
+    seed_parser.add_argument("--data", type=Path, help="folder of catalogue TOML files (default: the demo data)")
+    check_parser = commands.add_parser("check-data", help="validate catalogue TOML files without storing them")
+    check_parser.add_argument("--data", type=Path)
+    serve_parser = commands.add_parser("serve", help="migrate, seed an empty database and serve the catalogue")
+    serve_parser.add_argument("--no-seed", action="store_true", help="do not load the demo catalogue")
+    args = parser.parse_args(argv)
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    data_dir = getattr(args, "data", None) or settings.demo_data_dir
+    try:
+        if args.command == "check-data":
+            problems = catalogue_problems(read_catalogue_files(data_dir.glob("*.toml")))
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            return 1 if problems else 0
+        _prepare(settings)
+        if args.command == "seed":
+            loaded = asyncio.run(seed(settings, data_dir, only_if_empty=True))
+            print("demo catalogue loaded" if loaded else "catalogue not empty: nothing loaded")
+        elif args.command == "serve":
+            if not args.no_seed and asyncio.run(seed(settings, data_dir, only_if_empty=True)):
+                logger.info("loaded the demo catalogue into the empty database")
+            return _serve(settings)
+    except InvalidCatalogueData as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _serve(settings: Settings) -> int:
+    import uvicorn  # noqa: PLC0415 - only the serve command needs the server
+
+    from services.web.app import create_app  # noqa: PLC0415
+
+    logger.info("serving the catalogue on http://%s:%s", settings.host, settings.port)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

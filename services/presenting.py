@@ -1,0 +1,205 @@
+"""Pure builders from stored entries to views resolved for one reader's locale."""
+
+from catalogue import tables as t
+from catalogue import views as v
+from catalogue.localised import LocalisedText, resolve
+from catalogue.texts import HasTexts, fields_of
+
+
+def _text(fields: dict[str, LocalisedText], field: str, locale: str) -> v.Text:
+    resolved = resolve(fields[field], locale)
+    return v.Text(text=resolved.text, locale=resolved.locale, fallback=resolved.is_fallback, outdated=resolved.outdated)
+
+
+def _locales(fields: dict[str, LocalisedText], field: str = "title") -> list[str]:
+    return fields[field].public_locales() if field in fields else []
+
+
+def localised(owner: HasTexts, field: str, locale: str) -> v.Text:
+    """One field of ``owner`` as the reader of ``locale`` sees it."""
+    return _text(fields_of(owner.texts), field, locale)
+
+
+def theme_view(theme: t.Theme, locale: str) -> v.ThemeView:
+    fields = fields_of(theme.texts)
+    return v.ThemeView(slug=theme.slug, label=_text(fields, "label", locale), description=_text(fields, "description", locale))
+
+
+def organisation_ref(org: t.Organisation) -> v.OrganisationRef:
+    return v.OrganisationRef(slug=org.slug, name=org.name, kind=org.kind)
+
+
+def _organisation_fields(org: t.Organisation, locale: str) -> dict[str, object]:
+    fields = fields_of(org.texts)
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "kind": org.kind,
+        "helix_role": org.helix_role,
+        "city": org.city,
+        "country": org.country,
+        "demo": org.is_demo,
+        "description": _text(fields, "description", locale),
+        "locales": _locales(fields, "description"),
+    }
+
+
+def organisation_summary(org: t.Organisation, locale: str) -> v.OrganisationSummary:
+    return v.OrganisationSummary(**_organisation_fields(org, locale))  # type: ignore[arg-type]
+
+
+def organisation_detail(
+    org: t.Organisation, solutions: list[t.Solution], cases: list[t.CaseResult], locale: str
+) -> v.OrganisationDetail:
+    contact = None
+    if org.contact_name or org.contact_email or org.contact_phone:
+        contact = v.Contact(name=org.contact_name, email=org.contact_email, phone=org.contact_phone)
+    return v.OrganisationDetail(
+        **_organisation_fields(org, locale),  # type: ignore[arg-type]
+        cvr=org.cvr,
+        address=org.address,
+        postcode=org.postcode,
+        website=org.website,
+        contact=contact,
+        sources=list(org.sources),
+        solutions=[solution_ref(solution, locale) for solution in solutions],
+        cases=[case_ref(case, locale) for case in cases],
+    )
+
+
+def solution_ref(solution: t.Solution, locale: str) -> v.SolutionRef:
+    return v.SolutionRef(slug=solution.slug, title=localised(solution, "title", locale))
+
+
+def _solution_fields(solution: t.Solution, locale: str) -> tuple[dict[str, LocalisedText], dict[str, object]]:
+    fields = fields_of(solution.texts)
+    return fields, {
+        "slug": solution.slug,
+        "title": _text(fields, "title", locale),
+        "summary": _text(fields, "summary", locale),
+        "provider": organisation_ref(solution.provider),
+        "themes": [theme.slug for theme in solution.themes],
+        "maturity": solution.maturity,
+        "sdgs": list(solution.sdgs),
+        "markets": list(solution.markets),
+        "demo": solution.is_demo,
+        "locales": _locales(fields),
+    }
+
+
+def solution_summary(solution: t.Solution, locale: str) -> v.SolutionSummary:
+    return v.SolutionSummary(**_solution_fields(solution, locale)[1])  # type: ignore[arg-type]
+
+
+def solution_detail(solution: t.Solution, cases: list[t.CaseResult], locale: str) -> v.SolutionDetail:
+    fields, common = _solution_fields(solution, locale)
+    benefits = _text(fields, "benefits", locale)
+    return v.SolutionDetail(
+        **common,  # type: ignore[arg-type]
+        description=_text(fields, "description", locale),
+        benefits=v.Lines(
+            items=[line.strip() for line in benefits.text.splitlines() if line.strip()],
+            locale=benefits.locale,
+            fallback=benefits.fallback,
+        ),
+        cases=[case_summary(case, locale) for case in cases],
+    )
+
+
+def case_ref(case: t.CaseResult, locale: str) -> v.CaseRef:
+    return v.CaseRef(slug=case.slug, title=localised(case, "title", locale), city=case.city, country=case.country)
+
+
+def _case_fields(case: t.CaseResult, locale: str) -> tuple[dict[str, LocalisedText], dict[str, object]]:
+    fields = fields_of(case.texts)
+    themes = dict.fromkeys(theme.slug for solution in case.solutions for theme in solution.themes)
+    return fields, {
+        "slug": case.slug,
+        "title": _text(fields, "title", locale),
+        "summary": _text(fields, "summary", locale),
+        "site": case.site,
+        "city": case.city,
+        "country": case.country,
+        "from_year": case.from_year,
+        "to_year": case.to_year,
+        "themes": list(themes),
+        "demo": case.is_demo,
+        "locales": _locales(fields),
+    }
+
+
+def case_summary(case: t.CaseResult, locale: str) -> v.CaseSummary:
+    return v.CaseSummary(**_case_fields(case, locale)[1])  # type: ignore[arg-type]
+
+
+def outcome_view(outcome: t.Outcome, locale: str) -> v.OutcomeView:
+    fields = fields_of(outcome.texts)
+    return v.OutcomeView(
+        metric=outcome.metric,
+        label=_text(fields, "label", locale),
+        unit=outcome.unit,
+        baseline=outcome.baseline,
+        result=outcome.result,
+        result_max=outcome.result_max,
+        annual=outcome.annual,
+        from_year=outcome.from_year,
+        to_year=outcome.to_year,
+        method=outcome.method,
+        verification=outcome.verification,
+        source=outcome.source,
+        source_url=outcome.source_url,
+        as_of=outcome.as_of,
+        note=_text(fields, "note", locale) if "note" in fields else None,
+    )
+
+
+def _cost_view(case: t.CaseResult) -> v.CostView | None:
+    if case.funding_model is None or case.cost_source is None or case.cost_as_of is None:
+        return None
+    investment = None
+    if case.investment_amount is not None and case.investment_currency:
+        investment = v.Money(amount=case.investment_amount, currency=case.investment_currency)
+    return v.CostView(
+        investment=investment,
+        funding_model=case.funding_model,
+        payback_years=case.payback_years,
+        source=case.cost_source,
+        as_of=case.cost_as_of,
+    )
+
+
+def case_detail(case: t.CaseResult, sites: list[t.VisitSite], locale: str) -> v.CaseDetail:
+    fields, common = _case_fields(case, locale)
+    return v.CaseDetail(
+        **common,  # type: ignore[arg-type]
+        challenge=_text(fields, "challenge", locale),
+        approach=_text(fields, "approach", locale),
+        partners=[v.PartnerView(organisation=organisation_ref(p.organisation), role=p.role) for p in case.partners],
+        outcomes=[outcome_view(outcome, locale) for outcome in case.outcomes],
+        cost=_cost_view(case),
+        solutions=[solution_ref(solution, locale) for solution in case.solutions if solution.is_published],
+        visit_sites=[v.VisitSiteRef(slug=s.slug, name=localised(s, "name", locale), city=s.city) for s in sites],
+    )
+
+
+def visit_site_view(site: t.VisitSite, locale: str) -> v.VisitSiteView:
+    fields = fields_of(site.texts)
+    return v.VisitSiteView(
+        slug=site.slug,
+        kind=site.kind,
+        name=_text(fields, "name", locale),
+        description=_text(fields, "description", locale),
+        how_to_visit=_text(fields, "how_to_visit", locale),
+        host=organisation_ref(site.host),
+        address=site.address,
+        postcode=site.postcode,
+        city=site.city,
+        country=site.country,
+        latitude=site.latitude,
+        longitude=site.longitude,
+        tour_languages=list(site.tour_languages),
+        capacity=site.capacity,
+        cases=[case_ref(case, locale) for case in site.cases],
+        demo=site.is_demo,
+        locales=_locales(fields, "name"),
+    )

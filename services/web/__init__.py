@@ -1,0 +1,1 @@
+"""The web edge: the JSON API, the public pages and their shared plumbing."""

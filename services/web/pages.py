@@ -1,0 +1,189 @@
+"""Public pages, rendered on the server and usable without JavaScript."""
+
+import functools
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import MediaType, Request, Response, get
+from litestar.datastructures import Cookie
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.vocabulary import OrganisationKind, VisitSiteKind
+from i18n import formatting, labels
+from i18n.catalogues import translations
+from i18n.locales import INTERFACE_LOCALES
+from services import browsing
+from services.browsing import Filters
+from services.errors import InvalidQuery
+from services.web.locale import choose_locale
+
+WEB_DIR = Path(__file__).resolve().parent
+LOCALE_COOKIE = "lang"
+#: Entries per page of a public list.
+PAGE_SIZE = 12
+logger = logging.getLogger(__name__)
+
+_environment = Environment(
+    loader=FileSystemLoader(WEB_DIR / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class Formatter:
+    """Babel formatting bound to one locale, for templates."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+
+    def __getattr__(self, name: str) -> Callable[..., str]:
+        function = getattr(formatting, name)
+        return functools.partial(function, locale=self.locale) if name not in {"years"} else function  # type: ignore[no-any-return]
+
+
+def _page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
+    """The interface locale of a page request, and whether it came from ``?lang=``."""
+    lang = request.query_params.get("lang")
+    locale, _ = choose_locale(
+        lang, request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language"), INTERFACE_LOCALES
+    )
+    return locale, lang is not None
+
+
+def _url(path: str, params: dict[str, Any]) -> str:
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return f"{path}?{query}" if query else path
+
+
+def render(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
+    """``template`` rendered in the request's locale, with the language switch and alternates."""
+    locale, from_query = _page_locale(request)
+    gettext = translations(locale)
+    params = {key: value for key, value in request.query_params.items() if key != "lang"}
+    path = request.url.path
+    html = _environment.get_template(template).render(
+        locale=locale,
+        direction=formatting.direction(locale),
+        _=gettext.gettext,
+        ngettext=gettext.ngettext,
+        fmt=Formatter(locale),
+        labels=labels,
+        languages=[(code, formatting.language(code, code)) for code in INTERFACE_LOCALES],
+        alternates={code: str(request.base_url).rstrip("/") + _url(path, {**params, "lang": code}) for code in INTERFACE_LOCALES},
+        canonical=str(request.base_url).rstrip("/") + _url(path, params),
+        url=_url,
+        path=path,
+        params=params,
+        **context,
+    )
+    cookies = [Cookie(key=LOCALE_COOKIE, value=locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)] if from_query else []
+    return Response(
+        html,
+        status_code=status,
+        media_type=MediaType.HTML,
+        cookies=cookies,
+        headers={"Content-Language": locale, "Vary": "Accept-Language, Cookie"},
+    )
+
+
+def error_page(request: Request[Any, Any, Any], status: int, error: Exception) -> Response[str]:
+    """An error answered as a page in the reader's language."""
+    if status >= 500:
+        logger.exception("unhandled error on %s", request.url.path, exc_info=error)
+    try:
+        return render(request, "error.html", status=status, status_code=status)
+    except InvalidQuery:
+        request.scope["query_string"] = b""
+        return render(request, "error.html", status=status, status_code=status)
+
+
+def _filters(request: Request[Any, Any, Any], **fixed: Any) -> Filters:
+    query = request.query_params
+    raw_page = query.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= 10_000 else 1
+    country = (query.get("country") or "").upper() or None
+    return Filters(
+        q=(query.get("q") or "").strip()[:200] or None,
+        theme=query.get("theme") or None,
+        country=country if country and len(country) == 2 and country.isalpha() else None,
+        page=page,
+        per_page=PAGE_SIZE,
+        **fixed,
+    )
+
+
+def _choice(request: Request[Any, Any, Any], name: str, allowed: type[Any]) -> str | None:
+    value = request.query_params.get(name)
+    return value if value in {member.value for member in allowed} else None
+
+
+@get("/", include_in_schema=False)
+async def home(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[str]:
+    locale, _ = _page_locale(request)
+    kind = _choice(request, "organisation_kind", OrganisationKind)
+    filters = _filters(request, organisation_kind=kind)
+    results = await browsing.list_solutions(db_session, filters, locale, locale)
+    themes = await browsing.list_themes(db_session, locale)
+    return render(request, "home.html", results=results, themes=themes, filters=filters)
+
+
+@get("/solutions/{slug:str}", include_in_schema=False)
+async def solution_page(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Response[str]:
+    locale, _ = _page_locale(request)
+    solution = await browsing.get_solution(db_session, slug, locale)
+    themes = {theme.slug: theme for theme in await browsing.list_themes(db_session, locale)}
+    return render(request, "solution.html", solution=solution, themes=themes)
+
+
+@get("/cases", include_in_schema=False)
+async def cases_page(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[str]:
+    locale, _ = _page_locale(request)
+    filters = _filters(request)
+    results = await browsing.list_cases(db_session, filters, locale, locale)
+    themes = await browsing.list_themes(db_session, locale)
+    return render(request, "cases.html", results=results, themes=themes, filters=filters)
+
+
+@get("/cases/{slug:str}", include_in_schema=False)
+async def case_page(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Response[str]:
+    locale, _ = _page_locale(request)
+    return render(request, "case.html", case=await browsing.get_case(db_session, slug, locale))
+
+
+@get("/organisations", include_in_schema=False)
+async def organisations_page(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[str]:
+    locale, _ = _page_locale(request)
+    filters = _filters(request, kind=_choice(request, "kind", OrganisationKind))
+    results = await browsing.list_organisations(db_session, filters, locale, locale)
+    return render(request, "organisations.html", results=results, filters=filters)
+
+
+@get("/organisations/{slug:str}", include_in_schema=False)
+async def organisation_page(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Response[str]:
+    locale, _ = _page_locale(request)
+    return render(request, "organisation.html", org=await browsing.get_organisation(db_session, slug, locale))
+
+
+@get("/visit-sites", include_in_schema=False)
+async def visit_sites_page(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[str]:
+    locale, _ = _page_locale(request)
+    filters = _filters(request, kind=_choice(request, "kind", VisitSiteKind))
+    results = await browsing.list_visit_sites(db_session, filters, locale, locale)
+    return render(request, "visit_sites.html", results=results, filters=filters)
+
+
+@get("/visit-sites/{slug:str}", include_in_schema=False)
+async def visit_site_page(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Response[str]:
+    locale, _ = _page_locale(request)
+    return render(request, "visit_site.html", site=await browsing.get_visit_site(db_session, slug, locale))
+
+
+PAGE_HANDLERS = [
+    home, solution_page, cases_page, case_page, organisations_page, organisation_page, visit_sites_page, visit_site_page,
+]  # fmt: skip

@@ -1,0 +1,99 @@
+"""Shared fixtures: a real database per backend (SQLite and PostgreSQL), seeded, and a client."""
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import update
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from catalogue import migrations
+from catalogue import tables as t
+from catalogue.database import async_engine
+from services.importing import import_catalogue, read_catalogue_files
+from services.settings import PROJECT_ROOT, Settings
+from services.web.app import create_app
+
+BACKENDS = ("sqlite", "postgresql")
+TEST_DATA = Path(__file__).resolve().parent / "data"
+DEMO_DATA = PROJECT_ROOT / "data" / "demo"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _admin_conninfo() -> str:
+    return make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def empty_database() -> Iterator["EmptyDatabase"]:
+    """A factory of empty databases, dropped when the session ends."""
+    factory = EmptyDatabase()
+    yield factory
+    factory.drop_all()
+
+
+class EmptyDatabase:
+    """Creates fresh databases. The PostgreSQL server must answer: a test run never skips it."""
+
+    def __init__(self) -> None:
+        self.created: list[str] = []
+
+    def __call__(self, backend: str, directory: Path) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{directory / f'catalogue-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        name = f"catalogue_test_{uuid.uuid4().hex[:12]}"
+        try:
+            with psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=5) as connection:
+                connection.execute(f'CREATE DATABASE "{name}"')
+        except psycopg.OperationalError as error:
+            msg = f"PostgreSQL at {POSTGRES_URL} is required for the suite and did not answer: {error}"
+            raise RuntimeError(msg) from error
+        self.created.append(name)
+        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.created:
+            return
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as connection:
+            for name in self.created:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _seed(url: str) -> None:
+    data = read_catalogue_files([*DEMO_DATA.glob("*.toml"), *TEST_DATA.glob("*.toml")])
+    engine = async_engine(url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            await import_catalogue(session, data)
+            await session.execute(update(t.Solution).where(t.Solution.slug == "test-unpublished").values(is_published=False))
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def seeded_url(backend: str, empty_database: EmptyDatabase, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database of ``backend`` migrated from empty and holding the demo and test catalogues."""
+    url = empty_database(backend, tmp_path_factory.mktemp(backend))
+    migrations.upgrade(url)
+    asyncio.run(_seed(url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def client(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    """An HTTP client of the application serving the seeded database; read-only tests share it."""
+    settings = Settings(database_url=seeded_url, data_dir=tmp_path_factory.mktemp("data"))
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
