@@ -91,7 +91,8 @@ async def _page(
     if matches is not None:
         ids = ids.join(matches, matches.c.owner_id == model.id)
         order.append(matches.c.score.desc())
-    order.append(model.slug)
+    # Byte order on every database, so that both answer with the same order whatever their collation.
+    order.append(model.slug.collate("C") if session.bind.dialect.name == "postgresql" else model.slug)
     total = await session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     page_ids = list(
         await session.scalars(ids.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page))

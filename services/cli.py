@@ -76,9 +76,9 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
 
 
 def _serve(settings: Settings) -> int:
-    import uvicorn  # noqa: PLC0415 - only the serve command needs the server
+    import uvicorn
 
-    from services.web.app import create_app  # noqa: PLC0415
+    from services.web.app import create_app
 
     logger.info("serving the catalogue on http://%s:%s", settings.host, settings.port)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")

@@ -15,6 +15,7 @@ from catalogue.texts import HasTexts, store_field
 from catalogue.validation import catalogue_problems
 from services.errors import InvalidCatalogueData
 
+
 def read_catalogue_files(paths: Iterable[Path]) -> CatalogueFile:
     """All records of the TOML files at ``paths``, as one set; a malformed file names itself and the field."""
     merged = CatalogueFile()

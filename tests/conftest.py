@@ -82,18 +82,40 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+class SeededDatabases:
+    """One database per backend, migrated from empty and holding the demo and test catalogues."""
+
+    def __init__(self, empty_database: EmptyDatabase, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.empty_database = empty_database
+        self.tmp_path_factory = tmp_path_factory
+        self.urls: dict[str, str] = {}
+
+    def __getitem__(self, backend: str) -> str:
+        if backend not in self.urls:
+            url = self.empty_database(backend, self.tmp_path_factory.mktemp(backend))
+            migrations.upgrade(url)
+            asyncio.run(_seed(url))
+            self.urls[backend] = url
+        return self.urls[backend]
+
+
 @pytest.fixture(scope="session")
-def seeded_url(backend: str, empty_database: EmptyDatabase, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database of ``backend`` migrated from empty and holding the demo and test catalogues."""
-    url = empty_database(backend, tmp_path_factory.mktemp(backend))
-    migrations.upgrade(url)
-    asyncio.run(_seed(url))
-    return url
+def seeded_databases(empty_database: EmptyDatabase, tmp_path_factory: pytest.TempPathFactory) -> SeededDatabases:
+    return SeededDatabases(empty_database, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def seeded_url(backend: str, seeded_databases: SeededDatabases) -> str:
+    """The shared seeded database of ``backend``; tests must not change it."""
+    return seeded_databases[backend]
+
+
+def make_client(url: str, data_dir: Path) -> TestClient:  # type: ignore[type-arg]
+    return TestClient(create_app(Settings(database_url=url, data_dir=data_dir)))
 
 
 @pytest.fixture(scope="session")
 def client(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:  # type: ignore[type-arg]
     """An HTTP client of the application serving the seeded database; read-only tests share it."""
-    settings = Settings(database_url=seeded_url, data_dir=tmp_path_factory.mktemp("data"))
-    with TestClient(create_app(settings)) as test_client:
+    with make_client(seeded_url, tmp_path_factory.mktemp("data")) as test_client:
         yield test_client

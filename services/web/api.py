@@ -4,8 +4,7 @@ from typing import Annotated, Any, TypeVar
 
 from litestar import Controller, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import FromPath, QueryParameter
 
 from catalogue import views as v
 from catalogue.vocabulary import OrganisationKind, VisitSiteKind
@@ -13,12 +12,13 @@ from i18n import formatting
 from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES
 from services import browsing
 from services.browsing import MAX_PER_PAGE, Filters
+from services.web.dependencies import Session
 from services.web.locale import choose_locale
 from services.web.problems import PROBLEM_JSON
 
 Lang = Annotated[
     str | None,
-    Parameter(
+    QueryParameter(
         description=(
             "Locale to resolve texts in (BCP 47, such as `de` or `pt-BR`). Texts missing in it fall back "
             "to English, then to their source locale; each text says which locale it came from. An "
@@ -29,17 +29,17 @@ Lang = Annotated[
 ]
 Query = Annotated[
     str | None,
-    Parameter(description="Search every locale's titles, summaries and descriptions.", max_length=200),
+    QueryParameter(description="Search every locale's titles, summaries and descriptions.", max_length=200),
 ]
-PageNumber = Annotated[int, Parameter(description="Page to return, from 1.", ge=1, le=10_000)]
-PerPage = Annotated[int, Parameter(description=f"Entries per page, 1 to {MAX_PER_PAGE}.", ge=1, le=MAX_PER_PAGE)]
-ThemeSlug = Annotated[str | None, Parameter(description="Slug of a theme (see `/api/v1/themes`).", max_length=80)]
-OrganisationKindFilter = Annotated[OrganisationKind | None, Parameter(description="Kind of organisation involved.")]
+PageNumber = Annotated[int, QueryParameter(description="Page to return, from 1.", ge=1, le=10_000)]
+PerPage = Annotated[int, QueryParameter(description=f"Entries per page, 1 to {MAX_PER_PAGE}.", ge=1, le=MAX_PER_PAGE)]
+ThemeSlug = Annotated[str | None, QueryParameter(description="Slug of a theme (see `/api/v1/themes`).", max_length=80)]
+OrganisationKindFilter = Annotated[OrganisationKind | None, QueryParameter(description="Kind of organisation involved.")]
 Country = Annotated[
-    str | None, Parameter(description="ISO 3166-1 alpha-2 country of a case, such as `DK`.", pattern=r"^[A-Za-z]{2}$")
+    str | None, QueryParameter(description="ISO 3166-1 alpha-2 country of a case, such as `DK`.", pattern=r"^[A-Za-z]{2}$")
 ]
 AvailableLocale = Annotated[
-    str | None, Parameter(description="Only entries whose title is available in this locale.", max_length=8)
+    str | None, QueryParameter(description="Only entries whose title is available in this locale.", max_length=8)
 ]
 
 _ERRORS = {
@@ -75,7 +75,7 @@ class CatalogueApi(Controller):
     async def solutions(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: Session,
         lang: Lang = None,
         q: Query = None,
         theme: ThemeSlug = None,
@@ -95,7 +95,7 @@ class CatalogueApi(Controller):
 
     @get("/solutions/{slug:str}", responses=_ERRORS_404)
     async def solution(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, slug: str, lang: Lang = None
+        self, request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: Lang = None
     ) -> Response[v.Entry[v.SolutionDetail]]:
         """One published solution, with its case results."""
         locale, requested = _locale(request, lang)
@@ -106,7 +106,7 @@ class CatalogueApi(Controller):
     async def cases(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: Session,
         lang: Lang = None,
         q: Query = None,
         theme: ThemeSlug = None,
@@ -126,7 +126,7 @@ class CatalogueApi(Controller):
 
     @get("/cases/{slug:str}", responses=_ERRORS_404)
     async def case(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, slug: str, lang: Lang = None
+        self, request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: Lang = None
     ) -> Response[v.Entry[v.CaseDetail]]:
         """One published case result, with structured outcomes, partners, cost and financing."""
         locale, requested = _locale(request, lang)
@@ -137,7 +137,7 @@ class CatalogueApi(Controller):
     async def organisations(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: Session,
         lang: Lang = None,
         q: Query = None,
         kind: OrganisationKindFilter = None,
@@ -156,7 +156,7 @@ class CatalogueApi(Controller):
 
     @get("/organisations/{slug:str}", responses=_ERRORS_404)
     async def organisation(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, slug: str, lang: Lang = None
+        self, request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: Lang = None
     ) -> Response[v.Entry[v.OrganisationDetail]]:
         """One organisation, with the solutions it provides and the cases it took part in."""
         locale, requested = _locale(request, lang)
@@ -167,10 +167,10 @@ class CatalogueApi(Controller):
     async def visit_sites(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: Session,
         lang: Lang = None,
         q: Query = None,
-        kind: Annotated[VisitSiteKind | None, Parameter(description="Living lab or reference site.")] = None,
+        kind: Annotated[VisitSiteKind | None, QueryParameter(description="Living lab or reference site.")] = None,
         theme: ThemeSlug = None,
         organisation_kind: OrganisationKindFilter = None,
         country: Country = None,
@@ -188,7 +188,7 @@ class CatalogueApi(Controller):
 
     @get("/visit-sites/{slug:str}", responses=_ERRORS_404)
     async def visit_site(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, slug: str, lang: Lang = None
+        self, request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: Lang = None
     ) -> Response[v.Entry[v.VisitSiteView]]:
         """One visit site."""
         locale, requested = _locale(request, lang)
@@ -197,7 +197,7 @@ class CatalogueApi(Controller):
 
     @get("/themes", responses=_ERRORS)
     async def themes(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, lang: Lang = None
+        self, request: Request[Any, Any, Any], db_session: Session, lang: Lang = None
     ) -> Response[v.Entry[list[v.ThemeView]]]:
         """The theme taxonomy, in its managed order."""
         locale, requested = _locale(request, lang)

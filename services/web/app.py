@@ -10,7 +10,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.static_files import create_static_files_router
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.database import async_engine
 from services.errors import InvalidQuery, NotFound
@@ -18,12 +17,13 @@ from services.settings import Settings
 from services.web import pages, problems
 from services.web.api import CatalogueApi
 from services.web.conditional import conditional_get
+from services.web.dependencies import Session
 
 STATIC_DIR = pages.WEB_DIR / "static"
 
 
 @get("/healthz", tags=["health"], cache_control=None)
-async def healthz(db_session: AsyncSession) -> Response[dict[str, str]]:
+async def healthz(db_session: Session) -> Response[dict[str, str]]:
     """Whether the service can reach its database."""
     try:
         await db_session.execute(text("SELECT 1"))

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response, get
 from litestar.datastructures import Cookie
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import FromPath
 
 from catalogue.vocabulary import OrganisationKind, VisitSiteKind
 from i18n import formatting, labels
@@ -19,6 +19,7 @@ from i18n.locales import INTERFACE_LOCALES
 from services import browsing
 from services.browsing import Filters
 from services.errors import InvalidQuery
+from services.web.dependencies import Session
 from services.web.locale import choose_locale
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -124,7 +125,7 @@ def _choice(request: Request[Any, Any, Any], name: str, allowed: type[Any]) -> s
 
 
 @get("/", include_in_schema=False)
-async def home(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[str]:
+async def home(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale, _ = _page_locale(request)
     kind = _choice(request, "organisation_kind", OrganisationKind)
     filters = _filters(request, organisation_kind=kind)
@@ -134,7 +135,7 @@ async def home(request: Request[Any, Any, Any], db_session: AsyncSession) -> Res
 
 
 @get("/solutions/{slug:str}", include_in_schema=False)
-async def solution_page(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Response[str]:
+async def solution_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
     locale, _ = _page_locale(request)
     solution = await browsing.get_solution(db_session, slug, locale)
     themes = {theme.slug: theme for theme in await browsing.list_themes(db_session, locale)}
@@ -142,7 +143,7 @@ async def solution_page(request: Request[Any, Any, Any], db_session: AsyncSessio
 
 
 @get("/cases", include_in_schema=False)
-async def cases_page(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[str]:
+async def cases_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale, _ = _page_locale(request)
     filters = _filters(request)
     results = await browsing.list_cases(db_session, filters, locale, locale)
@@ -151,13 +152,13 @@ async def cases_page(request: Request[Any, Any, Any], db_session: AsyncSession) 
 
 
 @get("/cases/{slug:str}", include_in_schema=False)
-async def case_page(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Response[str]:
+async def case_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
     locale, _ = _page_locale(request)
     return render(request, "case.html", case=await browsing.get_case(db_session, slug, locale))
 
 
 @get("/organisations", include_in_schema=False)
-async def organisations_page(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[str]:
+async def organisations_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale, _ = _page_locale(request)
     filters = _filters(request, kind=_choice(request, "kind", OrganisationKind))
     results = await browsing.list_organisations(db_session, filters, locale, locale)
@@ -165,13 +166,13 @@ async def organisations_page(request: Request[Any, Any, Any], db_session: AsyncS
 
 
 @get("/organisations/{slug:str}", include_in_schema=False)
-async def organisation_page(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Response[str]:
+async def organisation_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
     locale, _ = _page_locale(request)
     return render(request, "organisation.html", org=await browsing.get_organisation(db_session, slug, locale))
 
 
 @get("/visit-sites", include_in_schema=False)
-async def visit_sites_page(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[str]:
+async def visit_sites_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale, _ = _page_locale(request)
     filters = _filters(request, kind=_choice(request, "kind", VisitSiteKind))
     results = await browsing.list_visit_sites(db_session, filters, locale, locale)
@@ -179,7 +180,7 @@ async def visit_sites_page(request: Request[Any, Any, Any], db_session: AsyncSes
 
 
 @get("/visit-sites/{slug:str}", include_in_schema=False)
-async def visit_site_page(request: Request[Any, Any, Any], db_session: AsyncSession, slug: str) -> Response[str]:
+async def visit_site_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
     locale, _ = _page_locale(request)
     return render(request, "visit_site.html", site=await browsing.get_visit_site(db_session, slug, locale))
 
