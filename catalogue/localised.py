@@ -6,7 +6,7 @@ import unicodedata
 import msgspec
 
 from catalogue.vocabulary import TranslationState
-from i18n.locales import fallback_chain
+from i18n.locales import CONTENT_LOCALES, fallback_chain
 
 #: States whose text may be shown to the public.
 PUBLIC_STATES = frozenset({TranslationState.APPROVED, TranslationState.OUTDATED})
@@ -70,8 +70,9 @@ class LocalisedText(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return value.state if value else TranslationState.MISSING
 
     def public_locales(self) -> list[str]:
-        """Locales with a value the public may see."""
-        return [locale for locale, value in self.values.items() if value.state in PUBLIC_STATES]
+        """Locales with a value the public may see, in the order of :data:`CONTENT_LOCALES`."""
+        public = {locale for locale, value in self.values.items() if value.state in PUBLIC_STATES}
+        return [locale for locale in CONTENT_LOCALES if locale in public]
 
 
 def resolve(text: LocalisedText, locale: str) -> Resolved:

@@ -105,3 +105,8 @@ def languages(codes: list[str], locale: str) -> str:
 def numbers(values: list[float], locale: str) -> str:
     """Numbers as a list in the locale's style."""
     return listing([number(value, locale) for value in values], locale)
+
+
+def years_duration(value: float, locale: str) -> str:
+    """A length of time in years, spelled out with the locale's plural rules ("4,5 år")."""
+    return format_unit(round(value, 1), "duration-year", length="long", locale=locale)

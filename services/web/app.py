@@ -43,8 +43,9 @@ def _handler(api: Any, page_status: int) -> Any:
 
 def create_app(settings: Settings) -> Litestar:
     """The application serving the catalogue stored at ``settings.database_url``."""
+    engine = async_engine(settings.database_url)
     database = SQLAlchemyAsyncConfig(
-        engine_instance=async_engine(settings.database_url),
+        engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
     )
@@ -72,5 +73,6 @@ def create_app(settings: Settings) -> Litestar:
             Exception: _handler(problems.internal_problem, 500),
         },
         state=State({"settings": settings}),
+        on_shutdown=[engine.dispose],
         debug=settings.debug,
     )

@@ -15,10 +15,9 @@ from litestar.params import FromPath
 from catalogue.vocabulary import OrganisationKind, VisitSiteKind
 from i18n import formatting, labels
 from i18n.catalogues import translations
-from i18n.locales import INTERFACE_LOCALES
+from i18n.locales import INTERFACE_LOCALES, is_well_formed
 from services import browsing
 from services.browsing import Filters
-from services.errors import InvalidQuery
 from services.web.dependencies import Session
 from services.web.locale import choose_locale
 
@@ -49,8 +48,13 @@ class Formatter:
 
 
 def _page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
-    """The interface locale of a page request, and whether it came from ``?lang=``."""
+    """The interface locale of a page request, and whether it came from ``?lang=``.
+
+    Unlike the API, a page ignores a malformed ``?lang=``: the reader still gets a page.
+    """
     lang = request.query_params.get("lang")
+    if lang is not None and not is_well_formed(lang):
+        lang = None
     locale, _ = choose_locale(
         lang, request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language"), INTERFACE_LOCALES
     )
@@ -97,11 +101,7 @@ def error_page(request: Request[Any, Any, Any], status: int, error: Exception) -
     """An error answered as a page in the reader's language."""
     if status >= 500:
         logger.exception("unhandled error on %s", request.url.path, exc_info=error)
-    try:
-        return render(request, "error.html", status=status, status_code=status)
-    except InvalidQuery:
-        request.scope["query_string"] = b""
-        return render(request, "error.html", status=status, status_code=status)
+    return render(request, "error.html", status=status, status_code=status)
 
 
 def _filters(request: Request[Any, Any, Any], **fixed: Any) -> Filters:
