@@ -1,0 +1,62 @@
+"""The command line: migrate and seed on both databases, idempotently, and validate data files."""
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from catalogue import tables as t
+from catalogue.database import async_engine
+from services.cli import main
+from services.settings import Settings
+from tests.conftest import BACKENDS, TEST_DATA, EmptyDatabase
+
+
+async def _count(url: str) -> int:
+    engine = async_engine(url)
+    try:
+        async with async_sessionmaker(engine)() as session:
+            return await session.scalar(select(func.count()).select_from(t.Solution)) or 0
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_seed_loads_an_empty_database_once(
+    backend: str, empty_database: EmptyDatabase, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(database_url=empty_database(backend, tmp_path), data_dir=tmp_path)
+    assert main(["seed", "--data", str(TEST_DATA)], settings) == 0
+    assert capsys.readouterr().out.strip() == "demo catalogue loaded"
+    assert asyncio.run(_count(settings.database_url)) == 3
+    assert main(["seed", "--data", str(TEST_DATA)], settings) == 0
+    assert capsys.readouterr().out.strip() == "catalogue not empty: nothing loaded"
+    assert asyncio.run(_count(settings.database_url)) == 3
+
+
+def test_invalid_data_is_reported_and_nothing_is_stored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    broken = (TEST_DATA / "catalogue.toml").read_text().replace('cvr = "64942212"', 'cvr = "64942213"')
+    (data / "catalogue.toml").write_text(broken)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", data_dir=tmp_path)
+    assert main(["seed", "--data", str(data)], settings) == 1
+    assert "'64942213' is not a valid Danish CVR number" in capsys.readouterr().err
+    assert asyncio.run(_count(settings.database_url)) == 0
+
+
+def test_check_data_accepts_the_demo_catalogue(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'unused.sqlite3'}", data_dir=tmp_path)
+    assert main(["check-data"], settings) == 0
+    assert not (tmp_path / "unused.sqlite3").exists()
+
+
+def test_check_data_names_the_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(TEST_DATA / "catalogue.toml", tmp_path / "good.toml")
+    (tmp_path / "bad.toml").write_text("[[solutions]]\nslug = 3\n")
+    settings = Settings(database_url="sqlite:///unused", data_dir=tmp_path)
+    assert main(["check-data", "--data", str(tmp_path)], settings) == 1
+    assert "bad.toml: Expected `str`, got `int` - at `$.solutions[0].slug`" in capsys.readouterr().err
