@@ -36,7 +36,7 @@ class Record(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=Tr
     """Base of every incoming record."""
 
 
-class ThemeRecord(Record, kw_only=True):
+class ThemeRecord(Record, kw_only=True, frozen=True):
     slug: Slug
     position: Annotated[int, Meta(ge=0)]
     source_locale: LocaleCode = "en"
@@ -44,13 +44,13 @@ class ThemeRecord(Record, kw_only=True):
     description: Texts
 
 
-class Contact(Record, kw_only=True):
+class Contact(Record, kw_only=True, frozen=True):
     name: ShortText | None = None
     email: Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = None
     phone: Annotated[str, Meta(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
 
 
-class OrganisationRecord(Record, kw_only=True):
+class OrganisationRecord(Record, kw_only=True, frozen=True):
     slug: Slug
     name: ShortText
     kind: OrganisationKind
@@ -69,7 +69,7 @@ class OrganisationRecord(Record, kw_only=True):
     sources: list[ShortText] = []
 
 
-class SolutionRecord(Record, kw_only=True):
+class SolutionRecord(Record, kw_only=True, frozen=True):
     slug: Slug
     provider: Slug
     themes: Annotated[list[Slug], Meta(min_length=1)]
@@ -85,12 +85,12 @@ class SolutionRecord(Record, kw_only=True):
     demo: bool = False
 
 
-class Partner(Record, kw_only=True):
+class Partner(Record, kw_only=True, frozen=True):
     organisation: Slug
     role: PartnerRole
 
 
-class Outcome(Record, kw_only=True):
+class Outcome(Record, kw_only=True, frozen=True):
     """One measured or expected result of a case, with where the figure comes from."""
 
     metric: Slug
@@ -111,12 +111,12 @@ class Outcome(Record, kw_only=True):
     note: Texts = {}
 
 
-class Money(Record, kw_only=True):
+class Money(Record, kw_only=True, frozen=True):
     amount: Annotated[float, Meta(ge=0)]
     currency: CurrencyCode
 
 
-class Cost(Record, kw_only=True):
+class Cost(Record, kw_only=True, frozen=True):
     investment: Money | None = None
     funding_model: FundingModel
     payback_years: Annotated[float, Meta(gt=0, le=100)] | None = None
@@ -124,7 +124,7 @@ class Cost(Record, kw_only=True):
     as_of: dt.date
 
 
-class CaseRecord(Record, kw_only=True):
+class CaseRecord(Record, kw_only=True, frozen=True):
     slug: Slug
     source_locale: LocaleCode = "da"
     title: Texts
@@ -143,7 +143,7 @@ class CaseRecord(Record, kw_only=True):
     demo: bool = False
 
 
-class VisitSiteRecord(Record, kw_only=True):
+class VisitSiteRecord(Record, kw_only=True, frozen=True):
     slug: Slug
     kind: VisitSiteKind
     host: Slug
@@ -163,7 +163,7 @@ class VisitSiteRecord(Record, kw_only=True):
     demo: bool = False
 
 
-class CatalogueFile(Record, kw_only=True):
+class CatalogueFile(Record, kw_only=True, frozen=True):
     """A data file of the catalogue; any of its lists may be absent."""
 
     themes: list[ThemeRecord] = []

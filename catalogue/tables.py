@@ -14,8 +14,10 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 metadata = BigIntBase.metadata
 
 
-class TextRow:
+class TextRow(BigIntBase):
     """Columns shared by every table of localised text."""
+
+    __abstract__ = True
 
     field: Mapped[str] = mapped_column(String(40))
     locale: Mapped[str] = mapped_column(String(8))
@@ -26,10 +28,8 @@ class TextRow:
     source_fingerprint: Mapped[str | None] = mapped_column(String(32))
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[object, ...]:
-        return (
-            UniqueConstraint("owner_id", "field", "locale", name=f"uq_{cls.__tablename__}_owner_field_locale"),  # type: ignore[attr-defined]
-        )
+    def __table_args__(cls) -> tuple[object, ...]:  # noqa: N805 - a class-level directive
+        return (UniqueConstraint("owner_id", "field", "locale", name=f"uq_{cls.__tablename__}_owner_field_locale"),)
 
 
 def _owner_fk(table: str) -> Mapped[int]:
@@ -63,7 +63,7 @@ class Theme(BigIntAuditBase):
     texts: Mapped[list["ThemeText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
 
 
-class ThemeText(TextRow, BigIntBase):
+class ThemeText(TextRow):
     __tablename__ = "theme_text"
     owner_id: Mapped[int] = _owner_fk("theme")
 
@@ -90,7 +90,7 @@ class Organisation(BigIntAuditBase):
     texts: Mapped[list["OrganisationText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
 
 
-class OrganisationText(TextRow, BigIntBase):
+class OrganisationText(TextRow):
     __tablename__ = "organisation_text"
     owner_id: Mapped[int] = _owner_fk("organisation")
 
@@ -109,7 +109,7 @@ class Solution(BigIntAuditBase):
     texts: Mapped[list["SolutionText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
 
 
-class SolutionText(TextRow, BigIntBase):
+class SolutionText(TextRow):
     __tablename__ = "solution_text"
     owner_id: Mapped[int] = _owner_fk("solution")
 
@@ -140,7 +140,7 @@ class CaseResult(BigIntAuditBase):
     )
 
 
-class CaseText(TextRow, BigIntBase):
+class CaseText(TextRow):
     __tablename__ = "case_text"
     owner_id: Mapped[int] = _owner_fk("case_result")
 
@@ -174,7 +174,7 @@ class Outcome(BigIntBase):
     texts: Mapped[list["OutcomeText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
 
 
-class OutcomeText(TextRow, BigIntBase):
+class OutcomeText(TextRow):
     __tablename__ = "outcome_text"
     owner_id: Mapped[int] = _owner_fk("outcome")
 
@@ -198,7 +198,7 @@ class VisitSite(BigIntAuditBase):
     texts: Mapped[list["VisitSiteText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
 
 
-class VisitSiteText(TextRow, BigIntBase):
+class VisitSiteText(TextRow):
     __tablename__ = "visit_site_text"
     owner_id: Mapped[int] = _owner_fk("visit_site")
 

@@ -2,19 +2,27 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from catalogue.folding import fold
 from catalogue.localised import LocalisedText, LocalisedValue
 from catalogue.tables import TextRow
 from catalogue.vocabulary import TranslationState
 
-
 RowT = TypeVar("RowT", bound=TextRow)
 
 
 class HasTexts(Protocol):
-    texts: Sequence[TextRow]
+    """An entry with localised fields."""
+
+    @property
+    def texts(self) -> Sequence[TextRow]: ...
+
+
+class EditableTexts(Protocol):
+    """An entry whose localised fields can be replaced."""
+
+    texts: list[Any]
 
 
 def fields_of(rows: Iterable[TextRow]) -> dict[str, LocalisedText]:
@@ -52,17 +60,17 @@ def rows_for(row_class: type[RowT], field: str, text: LocalisedText) -> list[Row
     ]
 
 
-def store_field(owner: HasTexts, row_class: type[TextRow], field: str, text: LocalisedText) -> None:
+def store_field(owner: EditableTexts, row_class: type[TextRow], field: str, text: LocalisedText) -> None:
     """Replace the rows of ``field`` on ``owner`` with ``text``, updating rows in place where they exist."""
     existing = {row.locale: row for row in owner.texts if row.field == field}
     wanted = {row.locale: row for row in rows_for(row_class, field, text)}
     for locale, row in existing.items():
         if locale not in wanted:
-            owner.texts.remove(row)  # type: ignore[attr-defined]
+            owner.texts.remove(row)
     for locale, new in wanted.items():
-        row = existing.get(locale)
-        if row is None:
-            owner.texts.append(new)  # type: ignore[attr-defined]
+        current = existing.get(locale)
+        if current is None:
+            owner.texts.append(new)
             continue
-        row.text, row.folded, row.state = new.text, new.folded, new.state
-        row.is_source, row.source_fingerprint = new.is_source, new.source_fingerprint
+        current.text, current.folded, current.state = new.text, new.folded, new.state
+        current.is_source, current.source_fingerprint = new.is_source, new.source_fingerprint

@@ -109,5 +109,7 @@ def catalogue_problems(data: CatalogueFile, known: CatalogueFile | None = None) 
         if site.host not in organisations:
             problems.append(f"{where}: unknown host {site.host!r}")
         problems += [f"{where}: unknown case {slug!r}" for slug in site.cases if slug not in cases]
-        problems += [f"{where}: unsupported tour language {t!r}" for t in site.tour_languages if t not in CONTENT_LOCALES]
+        problems += [
+            f"{where}: unsupported tour language {t!r}" for t in site.tour_languages if t not in CONTENT_LOCALES
+        ]
     return problems

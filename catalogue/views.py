@@ -12,7 +12,7 @@ class View(msgspec.Struct, kw_only=True, frozen=True):
     """Base of every outgoing view."""
 
 
-class Text(View):
+class Text(View, kw_only=True, frozen=True):
     """A text in the locale it really came from; ``fallback`` is true when that is not the one asked for."""
 
     text: str
@@ -21,7 +21,7 @@ class Text(View):
     outdated: bool = False
 
 
-class Lines(View):
+class Lines(View, kw_only=True, frozen=True):
     """A list of short texts (such as benefits) from one locale."""
 
     items: list[str]
@@ -29,25 +29,25 @@ class Lines(View):
     fallback: bool
 
 
-class ThemeView(View):
+class ThemeView(View, kw_only=True, frozen=True):
     slug: str
     label: Text
     description: Text
 
 
-class OrganisationRef(View):
+class OrganisationRef(View, kw_only=True, frozen=True):
     slug: str
     name: str
     kind: str
 
 
-class Contact(View):
+class Contact(View, kw_only=True, frozen=True):
     name: str | None
     email: str | None
     phone: str | None
 
 
-class OrganisationSummary(View):
+class OrganisationSummary(View, kw_only=True, frozen=True):
     slug: str
     name: str
     kind: str
@@ -59,19 +59,19 @@ class OrganisationSummary(View):
     locales: list[str]
 
 
-class SolutionRef(View):
+class SolutionRef(View, kw_only=True, frozen=True):
     slug: str
     title: Text
 
 
-class CaseRef(View):
+class CaseRef(View, kw_only=True, frozen=True):
     slug: str
     title: Text
     city: str
     country: str
 
 
-class SolutionSummary(View):
+class SolutionSummary(View, kw_only=True, frozen=True):
     slug: str
     title: Text
     summary: Text
@@ -84,7 +84,7 @@ class SolutionSummary(View):
     locales: list[str]
 
 
-class CaseSummary(View):
+class CaseSummary(View, kw_only=True, frozen=True):
     slug: str
     title: Text
     summary: Text
@@ -98,7 +98,7 @@ class CaseSummary(View):
     locales: list[str]
 
 
-class OutcomeView(View):
+class OutcomeView(View, kw_only=True, frozen=True):
     metric: str
     label: Text
     unit: str
@@ -116,12 +116,12 @@ class OutcomeView(View):
     note: Text | None
 
 
-class Money(View):
+class Money(View, kw_only=True, frozen=True):
     amount: float
     currency: str
 
 
-class CostView(View):
+class CostView(View, kw_only=True, frozen=True):
     investment: Money | None
     funding_model: str
     payback_years: float | None
@@ -129,7 +129,7 @@ class CostView(View):
     as_of: dt.date
 
 
-class PartnerView(View):
+class PartnerView(View, kw_only=True, frozen=True):
     organisation: OrganisationRef
     role: str
 
@@ -144,7 +144,7 @@ class CaseDetail(CaseSummary, kw_only=True, frozen=True):
     visit_sites: list["VisitSiteRef"]
 
 
-class VisitSiteRef(View):
+class VisitSiteRef(View, kw_only=True, frozen=True):
     slug: str
     name: Text
     city: str
@@ -167,7 +167,7 @@ class OrganisationDetail(OrganisationSummary, kw_only=True, frozen=True):
     cases: list[CaseRef]
 
 
-class VisitSiteView(View):
+class VisitSiteView(View, kw_only=True, frozen=True):
     slug: str
     kind: str
     name: Text
@@ -187,7 +187,7 @@ class VisitSiteView(View):
     locales: list[str]
 
 
-class LocaleView(View):
+class LocaleView(View, kw_only=True, frozen=True):
     code: str
     name: str
     english_name: str
@@ -195,7 +195,7 @@ class LocaleView(View):
     interface: bool
 
 
-class Page(View, Generic[T]):
+class Page(View, Generic[T], kw_only=True, frozen=True):
     """One page of a list, with the total across all pages."""
 
     items: list[T]
@@ -207,7 +207,7 @@ class Page(View, Generic[T]):
     requested_locale: str
 
 
-class Entry(View, Generic[T]):
+class Entry(View, Generic[T], kw_only=True, frozen=True):
     """One entry, and the locale it was asked for and served in."""
 
     data: T

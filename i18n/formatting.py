@@ -34,8 +34,8 @@ def number(value: float, locale: str) -> str:
 def money(amount: float, currency: str, locale: str) -> str:
     """An amount in its own currency, compact when large."""
     if abs(amount) >= _COMPACT_FROM:
-        return format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
-    return format_currency(amount, currency, locale=locale)
+        return str(format_compact_currency(amount, currency, locale=locale, fraction_digits=1))
+    return str(format_currency(amount, currency, locale=locale))
 
 
 def quantity(value: float, unit: str, locale: str) -> str:
@@ -73,12 +73,12 @@ def years(start: int | None, end: int | None) -> str:
 
 def country(code: str, locale: str) -> str:
     """The name of a country in ``locale``."""
-    return Locale.parse(locale).territories.get(code.upper(), code)
+    return str(Locale.parse(locale).territories.get(code.upper(), code))
 
 
 def language(code: str, locale: str) -> str:
     """The name of a language in ``locale``."""
-    name = Locale.parse(locale).languages.get(code, code)
+    name = str(Locale.parse(locale).languages.get(code, code))
     return name[:1].upper() + name[1:]
 
 

@@ -68,7 +68,10 @@ async def _check_filters(session: AsyncSession, filters: Filters) -> None:
     if filters.available_locale is not None and filters.available_locale not in CONTENT_LOCALES:
         supported = ", ".join(CONTENT_LOCALES)
         raise InvalidQuery("available_locale", f"{filters.available_locale!r} is not one of {supported}")
-    if filters.theme is not None and await session.scalar(select(t.Theme.id).where(t.Theme.slug == filters.theme)) is None:
+    if (
+        filters.theme is not None
+        and await session.scalar(select(t.Theme.id).where(t.Theme.slug == filters.theme)) is None
+    ):
         known = ", ".join(await session.scalars(select(t.Theme.slug).order_by(t.Theme.position)))
         raise InvalidQuery("theme", f"no theme {filters.theme!r}; themes are {known}")
 
@@ -76,6 +79,7 @@ async def _check_filters(session: AsyncSession, filters: Filters) -> None:
 async def _page(
     session: AsyncSession,
     model: type[EntryT],
+    *,
     conditions: list[ColumnElement[bool]],
     search: list[Callable[[str], Select[tuple[int, int]]]],
     filters: Filters,
@@ -95,7 +99,9 @@ async def _page(
     order.append(model.slug.collate("C") if session.bind.dialect.name == "postgresql" else model.slug)
     total = await session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     page_ids = list(
-        await session.scalars(ids.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page))
+        await session.scalars(
+            ids.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+        )
     )
     loaded = {entry.id: entry for entry in await session.scalars(select(model).where(model.id.in_(page_ids)))}
     return v.Page(
@@ -110,7 +116,7 @@ async def _page(
 
 
 def _solution_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [t.Solution.is_published]
+    conditions: list[ColumnElement[bool]] = [t.Solution.is_published.is_(True)]
     if filters.theme:
         conditions.append(t.Solution.themes.any(t.Theme.slug == filters.theme))
     if filters.organisation_kind:
@@ -128,7 +134,7 @@ def _solution_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 
 def _case_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [t.CaseResult.is_published]
+    conditions: list[ColumnElement[bool]] = [t.CaseResult.is_published.is_(True)]
     if filters.theme:
         conditions.append(t.CaseResult.solutions.any(t.Solution.themes.any(t.Theme.slug == filters.theme)))
     if filters.organisation_kind:
@@ -177,20 +183,34 @@ def _visit_site_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-async def list_solutions(session: AsyncSession, filters: Filters, locale: str, requested: str) -> v.Page[v.SolutionSummary]:
+async def list_solutions(
+    session: AsyncSession, filters: Filters, locale: str, requested: str
+) -> v.Page[v.SolutionSummary]:
     """Published solutions meeting ``filters``, resolved for ``locale``."""
     return await _page(
-        session, t.Solution, _solution_conditions(filters), _SOLUTION_SEARCH, filters,
-        lambda s: presenting.solution_summary(s, locale), locale, requested,
-    )  # fmt: skip
+        session,
+        t.Solution,
+        conditions=_solution_conditions(filters),
+        search=_SOLUTION_SEARCH,
+        filters=filters,
+        present=lambda s: presenting.solution_summary(s, locale),
+        locale=locale,
+        requested_locale=requested,
+    )
 
 
 async def list_cases(session: AsyncSession, filters: Filters, locale: str, requested: str) -> v.Page[v.CaseSummary]:
     """Published case results meeting ``filters``, resolved for ``locale``."""
     return await _page(
-        session, t.CaseResult, _case_conditions(filters), _CASE_SEARCH, filters,
-        lambda c: presenting.case_summary(c, locale), locale, requested,
-    )  # fmt: skip
+        session,
+        t.CaseResult,
+        conditions=_case_conditions(filters),
+        search=_CASE_SEARCH,
+        filters=filters,
+        present=lambda c: presenting.case_summary(c, locale),
+        locale=locale,
+        requested_locale=requested,
+    )
 
 
 async def list_organisations(
@@ -198,9 +218,15 @@ async def list_organisations(
 ) -> v.Page[v.OrganisationSummary]:
     """Organisations meeting ``filters``, resolved for ``locale``."""
     return await _page(
-        session, t.Organisation, _organisation_conditions(filters), _ORGANISATION_SEARCH, filters,
-        lambda o: presenting.organisation_summary(o, locale), locale, requested,
-    )  # fmt: skip
+        session,
+        t.Organisation,
+        conditions=_organisation_conditions(filters),
+        search=_ORGANISATION_SEARCH,
+        filters=filters,
+        present=lambda o: presenting.organisation_summary(o, locale),
+        locale=locale,
+        requested_locale=requested,
+    )
 
 
 async def list_visit_sites(
@@ -208,9 +234,15 @@ async def list_visit_sites(
 ) -> v.Page[v.VisitSiteView]:
     """Visit sites meeting ``filters``, resolved for ``locale``."""
     return await _page(
-        session, t.VisitSite, _visit_site_conditions(filters), _VISIT_SITE_SEARCH, filters,
-        lambda s: presenting.visit_site_view(s, locale), locale, requested,
-    )  # fmt: skip
+        session,
+        t.VisitSite,
+        conditions=_visit_site_conditions(filters),
+        search=_VISIT_SITE_SEARCH,
+        filters=filters,
+        present=lambda s: presenting.visit_site_view(s, locale),
+        locale=locale,
+        requested_locale=requested,
+    )
 
 
 async def list_themes(session: AsyncSession, locale: str) -> list[v.ThemeView]:

@@ -11,7 +11,7 @@ from catalogue import tables as t
 from catalogue.folding import fold
 from catalogue.localised import LocalisedText
 from catalogue.records import CaseRecord, CatalogueFile, OrganisationRecord, SolutionRecord, Texts, VisitSiteRecord
-from catalogue.texts import HasTexts, store_field
+from catalogue.texts import EditableTexts, store_field
 from catalogue.validation import catalogue_problems
 from services.errors import InvalidCatalogueData
 
@@ -34,7 +34,9 @@ def read_catalogue_files(paths: Iterable[Path]) -> CatalogueFile:
     return merged
 
 
-def _store_texts(owner: HasTexts, row_class: type[t.TextRow], source_locale: str, fields: dict[str, Texts]) -> None:
+def _store_texts(
+    owner: EditableTexts, row_class: type[t.TextRow], source_locale: str, fields: dict[str, Texts]
+) -> None:
     for field, texts in fields.items():
         if texts:
             store_field(owner, row_class, field, LocalisedText.from_source(source_locale, texts))
@@ -141,7 +143,9 @@ def _case(record: CaseRecord, orgs: dict[str, t.Organisation], solutions: dict[s
     return case
 
 
-def _visit_site(record: VisitSiteRecord, orgs: dict[str, t.Organisation], cases: dict[str, t.CaseResult]) -> t.VisitSite:
+def _visit_site(
+    record: VisitSiteRecord, orgs: dict[str, t.Organisation], cases: dict[str, t.CaseResult]
+) -> t.VisitSite:
     site = t.VisitSite(
         slug=record.slug,
         kind=record.kind.value,
@@ -178,7 +182,9 @@ async def import_catalogue(session: AsyncSession, data: CatalogueFile) -> None:
     themes = {}
     for record in data.themes:
         theme = t.Theme(slug=record.slug, position=record.position, texts=[])
-        _store_texts(theme, t.ThemeText, record.source_locale, {"label": record.label, "description": record.description})
+        _store_texts(
+            theme, t.ThemeText, record.source_locale, {"label": record.label, "description": record.description}
+        )
         themes[record.slug] = theme
     orgs = {record.slug: _organisation(record) for record in data.organisations}
     solutions = {record.slug: _solution(record, orgs, themes) for record in data.solutions}

@@ -22,7 +22,9 @@ def localised(owner: HasTexts, field: str, locale: str) -> v.Text:
 
 def theme_view(theme: t.Theme, locale: str) -> v.ThemeView:
     fields = fields_of(theme.texts)
-    return v.ThemeView(slug=theme.slug, label=_text(fields, "label", locale), description=_text(fields, "description", locale))
+    return v.ThemeView(
+        slug=theme.slug, label=_text(fields, "label", locale), description=_text(fields, "description", locale)
+    )
 
 
 def organisation_ref(org: t.Organisation) -> v.OrganisationRef:

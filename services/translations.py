@@ -28,7 +28,9 @@ async def update_source_text(session: AsyncSession, kind: EntryKind, slug: str, 
     field as stored.
     """
     model, row_class = _MODELS[kind]
-    entry = await session.scalar(select(model).where(model.slug == slug))
+    entry: t.Solution | t.CaseResult | t.Organisation | t.VisitSite | t.Theme | None = await session.scalar(
+        select(model).where(model.slug == slug)
+    )
     if entry is None:
         raise NotFound(kind, slug)
     current = field_of(entry, field)

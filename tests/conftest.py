@@ -5,9 +5,11 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeAlias
 
 import psycopg
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
@@ -21,6 +23,8 @@ from services.settings import PROJECT_ROOT, Settings
 from services.web.app import create_app
 
 BACKENDS = ("sqlite", "postgresql")
+#: A test client of the catalogue application.
+Client: TypeAlias = TestClient[Litestar]
 TEST_DATA = Path(__file__).resolve().parent / "data"
 DEMO_DATA = PROJECT_ROOT / "data" / "demo"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -71,7 +75,9 @@ async def _seed(url: str) -> None:
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             await import_catalogue(session, data)
-            await session.execute(update(t.Solution).where(t.Solution.slug == "test-unpublished").values(is_published=False))
+            await session.execute(
+                update(t.Solution).where(t.Solution.slug == "test-unpublished").values(is_published=False)
+            )
             await session.commit()
     finally:
         await engine.dispose()
@@ -110,12 +116,12 @@ def seeded_url(backend: str, seeded_databases: SeededDatabases) -> str:
     return seeded_databases[backend]
 
 
-def make_client(url: str, data_dir: Path) -> TestClient:  # type: ignore[type-arg]
+def make_client(url: str, data_dir: Path) -> Client:
     return TestClient(create_app(Settings(database_url=url, data_dir=data_dir)))
 
 
 @pytest.fixture(scope="session")
-def client(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:  # type: ignore[type-arg]
+def client(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """An HTTP client of the application serving the seeded database; read-only tests share it."""
     with make_client(seeded_url, tmp_path_factory.mktemp("data")) as test_client:
         yield test_client

@@ -3,12 +3,11 @@
 from typing import Any
 
 import pytest
-from litestar.testing import TestClient
 
-Client = TestClient  # type: ignore[type-arg]
+from tests.conftest import Client
 
 
-def get(client: Client, url: str, status: int = 200, **headers: str) -> Any:
+def get(client: Client, url: str, status: int = 200, headers: dict[str, str] | None = None) -> Any:
     response = client.get(url, headers=headers)
     assert response.status_code == status, response.text
     return response.json() if response.content else None
@@ -23,7 +22,12 @@ def test_solutions_page_in_german(client: Client) -> None:
     assert page["locale"] == page["requested_locale"] == "de"
     assert slugs(page) == ["test-harbour-sensors", "test-quiet-asphalt"]
     sensors = page["items"][0]
-    assert sensors["title"] == {"text": "Hafensensoren für Kopenhagen", "locale": "de", "fallback": False, "outdated": False}
+    assert sensors["title"] == {
+        "text": "Hafensensoren für Kopenhagen",
+        "locale": "de",
+        "fallback": False,
+        "outdated": False,
+    }
     assert sensors["locales"] == ["da", "en", "de", "zh"]
     asphalt = page["items"][1]
     assert asphalt["title"]["locale"] == "en"
@@ -75,8 +79,14 @@ def test_solution_detail(client: Client) -> None:
 def test_case_detail_has_sourced_outcomes_and_cost(client: Client) -> None:
     case = get(client, "/api/v1/cases/test-harbour-bath?lang=en")["data"]
     assert case["partners"] == [
-        {"organisation": {"slug": "test-fjordby-kommune", "name": "Fjordby Testkommune", "kind": "municipality"}, "role": "owner"},
-        {"organisation": {"slug": "test-provider", "name": "Testleverandør ApS", "kind": "company"}, "role": "supplier"},
+        {
+            "organisation": {"slug": "test-fjordby-kommune", "name": "Fjordby Testkommune", "kind": "municipality"},
+            "role": "owner",
+        },
+        {
+            "organisation": {"slug": "test-provider", "name": "Testleverandør ApS", "kind": "company"},
+            "role": "supplier",
+        },
     ]
     (outcome,) = case["outcomes"]
     assert outcome["label"]["text"] == "Closed days per season"
@@ -93,7 +103,10 @@ def test_case_detail_has_sourced_outcomes_and_cost(client: Client) -> None:
     }
     assert [site["slug"] for site in case["visit_sites"]] == ["test-harbour-visit"]
     assert case["solutions"] == [
-        {"slug": "test-harbour-sensors", "title": {"text": "Harbour sensors for Copenhagen", "locale": "en", "fallback": False, "outdated": False}}
+        {
+            "slug": "test-harbour-sensors",
+            "title": {"text": "Harbour sensors for Copenhagen", "locale": "en", "fallback": False, "outdated": False},
+        }
     ]
 
 
@@ -161,7 +174,7 @@ def test_unsupported_locale_is_served_in_the_fallback_and_says_so(client: Client
 
 
 def test_accept_language_is_used_without_lang(client: Client) -> None:
-    body = get(client, "/api/v1/solutions/test-harbour-sensors", **{"Accept-Language": "de-CH, en;q=0.5"})
+    body = get(client, "/api/v1/solutions/test-harbour-sensors", headers={"Accept-Language": "de-CH, en;q=0.5"})
     assert body["locale"] == "de" and body["data"]["title"]["locale"] == "de"
 
 

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -26,13 +27,17 @@ def _source_messages() -> set[str]:
     return found
 
 
-def _catalogue(path: Path, locale: str | None = None):  # type: ignore[no-untyped-def]
+def _catalogue(path: Path, locale: str | None = None) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle, locale=locale)
 
 
 def test_template_lists_every_message_in_the_sources() -> None:
-    template = {message.id if isinstance(message.id, str) else message.id[0] for message in _catalogue(PROJECT_ROOT / "i18n" / "messages.pot") if message.id}
+    template = {
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in _catalogue(PROJECT_ROOT / "i18n" / "messages.pot")
+        if message.id
+    }
     assert _source_messages() == template, "run `make i18n-extract` and translate the new messages"
 
 
@@ -50,7 +55,7 @@ def test_catalogue_is_complete(locale: str) -> None:
             problems.append(f"missing: {expected.id!r}")
             continue
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
         if message.fuzzy:
             problems.append(f"fuzzy: {message.id!r}")
         if len(ids) > 1 and len(strings) != catalogue.num_plurals:
@@ -58,5 +63,7 @@ def test_catalogue_is_complete(locale: str) -> None:
         if not all(strings):
             problems.append(f"untranslated: {message.id!r}")
         wanted = set(PLACEHOLDER.findall(" ".join(ids)))
-        problems += [f"placeholders differ: {message.id!r}" for text in strings if set(PLACEHOLDER.findall(text)) != wanted]
+        problems += [
+            f"placeholders differ: {message.id!r}" for text in strings if set(PLACEHOLDER.findall(text)) != wanted
+        ]
     assert problems == []

@@ -4,12 +4,10 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
-from litestar.testing import TestClient
 
 from i18n.catalogues import translations
 from i18n.locales import INTERFACE_LOCALES
-
-Client = TestClient  # type: ignore[type-arg]
+from tests.conftest import Client
 
 PAGES = [
     "/",
@@ -62,7 +60,7 @@ def browser(client: Client) -> Iterator[Client]:
     client.cookies.clear()
 
 
-def open_page(client: Client, url: str, status: int = 200, **headers: str) -> Page:
+def open_page(client: Client, url: str, status: int = 200, headers: dict[str, str] | None = None) -> Page:
     response = client.get(url, headers=headers)
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("text/html")
@@ -115,13 +113,13 @@ def test_case_page_shows_outcomes_with_source_and_date_formatted_for_the_locale(
 
 
 def test_language_comes_from_query_then_cookie_then_header(browser: Client) -> None:
-    assert open_page(browser, "/", **{"Accept-Language": "de-DE,de;q=0.9"}).html_lang == "de"
-    assert open_page(browser, "/", **{"Accept-Language": "sv, da;q=0.5"}).html_lang == "da"
-    assert open_page(browser, "/", **{"Accept-Language": "ja"}).html_lang == "en"
+    assert open_page(browser, "/", headers={"Accept-Language": "de-DE,de;q=0.9"}).html_lang == "de"
+    assert open_page(browser, "/", headers={"Accept-Language": "sv, da;q=0.5"}).html_lang == "da"
+    assert open_page(browser, "/", headers={"Accept-Language": "ja"}).html_lang == "en"
     response = browser.get("/?lang=da", headers={"Accept-Language": "de"})
     assert response.cookies.get("lang") == "da"
-    assert open_page(browser, "/organisations", **{"Accept-Language": "de"}).html_lang == "da"
-    assert open_page(browser, "/organisations?lang=en", **{"Accept-Language": "de"}).html_lang == "en"
+    assert open_page(browser, "/organisations", headers={"Accept-Language": "de"}).html_lang == "da"
+    assert open_page(browser, "/organisations?lang=en", headers={"Accept-Language": "de"}).html_lang == "en"
 
 
 def test_user_text_is_escaped(browser: Client) -> None:
@@ -141,7 +139,7 @@ def test_bad_page_parameters_fall_back_quietly(browser: Client) -> None:
     assert page.html_lang == "en"
     open_page(browser, "/?theme=no-such-theme", status=400)
     browser.cookies.clear()
-    assert open_page(browser, "/?lang=%3Cb%3E", **{"Accept-Language": "de"}).html_lang == "de"
+    assert open_page(browser, "/?lang=%3Cb%3E", headers={"Accept-Language": "de"}).html_lang == "de"
 
 
 def test_pagination_links_keep_the_filters(browser: Client) -> None:

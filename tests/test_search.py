@@ -4,11 +4,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from litestar.testing import TestClient
 
-from tests.conftest import BACKENDS, SeededDatabases, make_client
-
-Client = TestClient  # type: ignore[type-arg]
+from tests.conftest import BACKENDS, Client, SeededDatabases, make_client
 
 
 def search(client: Client, kind: str, query: str, extra: str = "") -> list[str]:
@@ -60,9 +57,7 @@ def test_cases_organisations_and_sites_are_searchable(client: Client) -> None:
 QUERIES = ["København", "kobenhavn", "aarhus", "Århus", "LED", "港口", "district heating", "fjernvarme", "skybrud", "a"]
 
 
-def test_sqlite_and_postgresql_give_the_same_results(
-    seeded_databases: SeededDatabases, tmp_path: Path
-) -> None:
+def test_sqlite_and_postgresql_give_the_same_results(seeded_databases: SeededDatabases, tmp_path: Path) -> None:
     answers: dict[str, dict[str, Any]] = {}
     for backend in BACKENDS:
         with make_client(seeded_databases[backend], tmp_path) as client:

@@ -62,7 +62,9 @@ def test_outcome_without_source_does_not_decode() -> None:
 
 
 def test_malformed_file_names_file_and_field(tmp_path: Path) -> None:
-    (tmp_path / "broken.toml").write_text('[[themes]]\nslug = "Not A Slug"\nposition = 1\nlabel = {}\ndescription = {}\n')
+    (tmp_path / "broken.toml").write_text(
+        '[[themes]]\nslug = "Not A Slug"\nposition = 1\nlabel = {}\ndescription = {}\n'
+    )
     with pytest.raises(InvalidCatalogueData) as raised:
         read_catalogue_files([tmp_path / "broken.toml"])
     assert raised.value.problems[0].startswith("broken.toml: Expected `str` matching regex")

@@ -34,9 +34,12 @@ Query = Annotated[
 PageNumber = Annotated[int, QueryParameter(description="Page to return, from 1.", ge=1, le=10_000)]
 PerPage = Annotated[int, QueryParameter(description=f"Entries per page, 1 to {MAX_PER_PAGE}.", ge=1, le=MAX_PER_PAGE)]
 ThemeSlug = Annotated[str | None, QueryParameter(description="Slug of a theme (see `/api/v1/themes`).", max_length=80)]
-OrganisationKindFilter = Annotated[OrganisationKind | None, QueryParameter(description="Kind of organisation involved.")]
+OrganisationKindFilter = Annotated[
+    OrganisationKind | None, QueryParameter(description="Kind of organisation involved.")
+]
 Country = Annotated[
-    str | None, QueryParameter(description="ISO 3166-1 alpha-2 country of a case, such as `DK`.", pattern=r"^[A-Za-z]{2}$")
+    str | None,
+    QueryParameter(description="ISO 3166-1 alpha-2 country of a case, such as `DK`.", pattern=r"^[A-Za-z]{2}$"),
 ]
 AvailableLocale = Annotated[
     str | None, QueryParameter(description="Only entries whose title is available in this locale.", max_length=8)
@@ -69,7 +72,7 @@ def _content_language(payload: T, locale: str) -> Response[T]:
 
 class CatalogueApi(Controller):
     path = "/api/v1"
-    tags = ["catalogue"]
+    tags = ("catalogue",)
 
     @get("/solutions", responses=_ERRORS)
     async def solutions(
@@ -205,7 +208,9 @@ class CatalogueApi(Controller):
         return _content_language(v.Entry(data=data, locale=locale, requested_locale=requested), locale)
 
     @get("/locales", responses=_ERRORS)
-    async def locales(self, request: Request[Any, Any, Any], lang: Lang = None) -> Response[v.Entry[list[v.LocaleView]]]:
+    async def locales(
+        self, request: Request[Any, Any, Any], lang: Lang = None
+    ) -> Response[v.Entry[list[v.LocaleView]]]:
         """Every supported content locale, named in itself and in English."""
         locale, requested = _locale(request, lang)
         data = [

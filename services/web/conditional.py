@@ -1,9 +1,10 @@
 """Conditional GET: every successful GET answer carries an ETag, and a matching If-None-Match gets 304."""
 
 import hashlib
+from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 #: Answers larger than this are passed through unbuffered (and without a computed ETag).
 MAX_BUFFERED_BYTES = 4 * 1024 * 1024
@@ -16,60 +17,64 @@ def _matches(if_none_match: str, etag: str) -> bool:
     return etag in candidates
 
 
+class _Buffer:
+    """Holds one answer until its body is complete, then sends it with an ETag (or a 304)."""
+
+    def __init__(self, send: Send, if_none_match: str | None) -> None:
+        self.send = send
+        self.if_none_match = if_none_match
+        self.start: dict[str, Any] | None = None
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.passing_through = False
+
+    async def __call__(self, message: Any) -> None:
+        if self.passing_through:
+            await self.send(message)
+        elif message["type"] == "http.response.start":
+            self.start = dict(message)
+        elif message["type"] != "http.response.body" or self.start is None:
+            await self.send(message)
+        else:
+            await self._body(message)
+
+    async def _body(self, message: Any) -> None:
+        assert self.start is not None
+        self.chunks.append(message.get("body", b""))
+        self.size += len(self.chunks[-1])
+        if self.size > MAX_BUFFERED_BYTES:
+            self.passing_through = True
+            await self.send(self.start)  # type: ignore[arg-type]
+            await self.send({"type": "http.response.body", "body": b"".join(self.chunks), "more_body": True})
+        elif not message.get("more_body", False):
+            await self._finish(b"".join(self.chunks))
+
+    async def _finish(self, body: bytes) -> None:
+        start: Any = self.start
+        headers = MutableScopeHeaders(start)
+        if start["status"] == 200 and "etag" not in headers:
+            headers["etag"] = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+        etag = headers.get("etag")
+        if start["status"] == 200 and etag and self.if_none_match and _matches(self.if_none_match, etag):
+            start["status"] = 304
+            for name in ("content-length", "content-type"):
+                if name in headers:
+                    del headers[name]
+            body = b""
+        await self.send(start)
+        await self.send({"type": "http.response.body", "body": body, "more_body": False})
+
+
 def conditional_get(app: ASGIApp) -> ASGIApp:
     """Wrap ``app`` so that GET and HEAD answers are validated by a digest of their body."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in {"GET", "HEAD"}:
+        if scope["type"] != "http" or scope.get("method") not in {"GET", "HEAD"}:  # type: ignore[comparison-overlap]
             await app(scope, receive, send)
             return
-        request_headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
-        if_none_match = request_headers.get("if-none-match")
-        start: Message | None = None
-        chunks: list[bytes] = []
-        size = 0
-        passing_through = False
-
-        async def buffered_send(message: Message) -> None:
-            nonlocal start, size, passing_through
-            if passing_through:
-                await send(message)
-                return
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            if message["type"] != "http.response.body" or start is None:
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > MAX_BUFFERED_BYTES:
-                passing_through = True
-                await send(start)
-                await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": True})
-                return
-            if message.get("more_body", False):
-                return
-            await _finish(start, b"".join(chunks), if_none_match, send)
-
-        await app(scope, receive, buffered_send)
+        if_none_match = next(
+            (value.decode("latin-1") for key, value in scope["headers"] if key.lower() == b"if-none-match"), None
+        )
+        await app(scope, receive, _Buffer(send, if_none_match))
 
     return middleware
-
-
-async def _finish(start: Message, body: bytes, if_none_match: str | None, send: Send) -> None:
-    headers = MutableScopeHeaders(start)
-    if start["status"] == 200 and "etag" not in headers:
-        headers["etag"] = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
-    etag = headers.get("etag")
-    if start["status"] == 200 and etag and if_none_match and _matches(if_none_match, etag):
-        not_modified = {**start, "status": 304}
-        not_modified_headers = MutableScopeHeaders(not_modified)
-        for name in ("content-length", "content-type"):
-            if name in not_modified_headers:
-                del not_modified_headers[name]
-        await send(not_modified)
-        await send({"type": "http.response.body", "body": b""})
-        return
-    await send(start)
-    await send({"type": "http.response.body", "body": body})

@@ -1,6 +1,7 @@
 """Public pages, rendered on the server and usable without JavaScript."""
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -43,8 +44,10 @@ class Formatter:
         self.locale = locale
 
     def __getattr__(self, name: str) -> Callable[..., str]:
-        function = getattr(formatting, name)
-        return functools.partial(function, locale=self.locale) if name not in {"years"} else function  # type: ignore[no-any-return]
+        function: Callable[..., str] = getattr(formatting, name)
+        if "locale" in inspect.signature(function).parameters:
+            return functools.partial(function, locale=self.locale)
+        return function
 
 
 def _page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
@@ -80,14 +83,20 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200, **
         fmt=Formatter(locale),
         labels=labels,
         languages=[(code, formatting.language(code, code)) for code in INTERFACE_LOCALES],
-        alternates={code: str(request.base_url).rstrip("/") + _url(path, {**params, "lang": code}) for code in INTERFACE_LOCALES},
+        alternates={
+            code: str(request.base_url).rstrip("/") + _url(path, {**params, "lang": code}) for code in INTERFACE_LOCALES
+        },
         canonical=str(request.base_url).rstrip("/") + _url(path, params),
         url=_url,
         path=path,
         params=params,
         **context,
     )
-    cookies = [Cookie(key=LOCALE_COOKIE, value=locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)] if from_query else []
+    cookies = (
+        [Cookie(key=LOCALE_COOKIE, value=locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)]
+        if from_query
+        else []
+    )
     return Response(
         html,
         status_code=status,
@@ -186,5 +195,6 @@ async def visit_site_page(request: Request[Any, Any, Any], db_session: Session, 
 
 
 PAGE_HANDLERS = [
-    home, solution_page, cases_page, case_page, organisations_page, organisation_page, visit_sites_page, visit_site_page,
+    home, solution_page, cases_page, case_page,
+    organisations_page, organisation_page, visit_sites_page, visit_site_page,
 ]  # fmt: skip

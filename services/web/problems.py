@@ -43,9 +43,7 @@ def validation_problem(request: Request[Any, Any, Any], error: ValidationExcepti
 
 
 def invalid_query_problem(request: Request[Any, Any, Any], error: InvalidQuery) -> Response[dict[str, Any]]:
-    return problem(
-        request, 400, str(error), invalid_params=[{"name": error.parameter, "reason": error.message}]
-    )
+    return problem(request, 400, str(error), invalid_params=[{"name": error.parameter, "reason": error.message}])
 
 
 def not_found_problem(request: Request[Any, Any, Any], error: NotFound) -> Response[dict[str, Any]]:
