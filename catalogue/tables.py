@@ -8,7 +8,20 @@ import datetime as dt
 
 from advanced_alchemy.base import BigIntAuditBase, BigIntBase
 from advanced_alchemy.types import JsonB
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 metadata = BigIntBase.metadata
@@ -60,7 +73,7 @@ class Theme(BigIntAuditBase):
     __tablename__ = "theme"
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     position: Mapped[int] = mapped_column(Integer)
-    texts: Mapped[list["ThemeText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    texts: Mapped[list["ThemeText"]] = relationship(lazy="raise", cascade="all, delete-orphan")
 
 
 class ThemeText(TextRow):
@@ -87,7 +100,7 @@ class Organisation(BigIntAuditBase):
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     sources: Mapped[list[str]] = mapped_column(JsonB, default=list)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    texts: Mapped[list["OrganisationText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    texts: Mapped[list["OrganisationText"]] = relationship(lazy="raise", cascade="all, delete-orphan")
 
 
 class OrganisationText(TextRow):
@@ -104,9 +117,11 @@ class Solution(BigIntAuditBase):
     markets: Mapped[list[str]] = mapped_column(JsonB, default=list)
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    provider: Mapped[Organisation] = relationship(lazy="selectin")
-    themes: Mapped[list[Theme]] = relationship(secondary=solution_theme, lazy="selectin", order_by=Theme.position)
-    texts: Mapped[list["SolutionText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    provider: Mapped[Organisation] = relationship(lazy="raise")
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=solution_theme, lazy="raise", order_by=(Theme.position, Theme.id)
+    )
+    texts: Mapped[list["SolutionText"]] = relationship(lazy="raise", cascade="all, delete-orphan")
 
 
 class SolutionText(TextRow):
@@ -130,13 +145,13 @@ class CaseResult(BigIntAuditBase):
     cost_as_of: Mapped[dt.date | None] = mapped_column(Date)
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    texts: Mapped[list["CaseText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
-    solutions: Mapped[list[Solution]] = relationship(secondary=case_solution, lazy="selectin")
+    texts: Mapped[list["CaseText"]] = relationship(lazy="raise", cascade="all, delete-orphan")
+    solutions: Mapped[list[Solution]] = relationship(secondary=case_solution, lazy="raise", order_by=Solution.id)
     partners: Mapped[list["CasePartner"]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="CasePartner.position"
+        lazy="raise", cascade="all, delete-orphan", order_by="CasePartner.position"
     )
     outcomes: Mapped[list["Outcome"]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="Outcome.position"
+        lazy="raise", cascade="all, delete-orphan", order_by="Outcome.position"
     )
 
 
@@ -151,7 +166,7 @@ class CasePartner(BigIntBase):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)
-    organisation: Mapped[Organisation] = relationship(lazy="selectin")
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
 
 
 class Outcome(BigIntBase):
@@ -171,7 +186,7 @@ class Outcome(BigIntBase):
     source: Mapped[str] = mapped_column(String(200))
     source_url: Mapped[str | None] = mapped_column(String(300))
     as_of: Mapped[dt.date] = mapped_column(Date)
-    texts: Mapped[list["OutcomeText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    texts: Mapped[list["OutcomeText"]] = relationship(lazy="raise", cascade="all, delete-orphan")
 
 
 class OutcomeText(TextRow):
@@ -193,14 +208,21 @@ class VisitSite(BigIntAuditBase):
     tour_languages: Mapped[list[str]] = mapped_column(JsonB, default=list)
     capacity: Mapped[int] = mapped_column(Integer)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    host: Mapped[Organisation] = relationship(lazy="selectin")
-    cases: Mapped[list[CaseResult]] = relationship(secondary=visit_site_case, lazy="selectin")
-    texts: Mapped[list["VisitSiteText"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    host: Mapped[Organisation] = relationship(lazy="raise")
+    cases: Mapped[list[CaseResult]] = relationship(secondary=visit_site_case, lazy="raise", order_by=CaseResult.id)
+    texts: Mapped[list["VisitSiteText"]] = relationship(lazy="raise", cascade="all, delete-orphan")
 
 
 class VisitSiteText(TextRow):
     __tablename__ = "visit_site_text"
     owner_id: Mapped[int] = _owner_fk("visit_site")
+
+
+class CatalogueRevision(BigIntBase):
+    """A counter raised by every change to the catalogue, so readers can tell whether what they hold is current."""
+
+    __tablename__ = "catalogue_revision"
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 TEXT_TABLES = (ThemeText, OrganisationText, SolutionText, CaseText, OutcomeText, VisitSiteText)

@@ -7,14 +7,16 @@ from typing import Any, TypeVar
 import msgspec
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from catalogue import tables as t
 from catalogue import views as v
 from catalogue.localised import PUBLIC_STATES
 from i18n.locales import CONTENT_LOCALES
-from services import presenting
+from services import loaders, presenting
 from services.errors import InvalidQuery, NotFound
 from services.search import BODY_WEIGHT, SUMMARY_WEIGHT, TITLE_WEIGHT, column_source, ranked_matches, text_source
+from services.view_cache import cached_view
 
 #: Largest page a list returns.
 MAX_PER_PAGE = 100
@@ -84,6 +86,7 @@ async def _page(
     search: list[Callable[[str], Select[tuple[int, int]]]],
     filters: Filters,
     present: Callable[[EntryT], ViewT],
+    load: tuple[LoaderOption, ...],
     locale: str,
     requested_locale: str,
 ) -> v.Page[ViewT]:
@@ -103,7 +106,8 @@ async def _page(
             ids.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
         )
     )
-    loaded = {entry.id: entry for entry in await session.scalars(select(model).where(model.id.in_(page_ids)))}
+    entries = await session.scalars(select(model).where(model.id.in_(page_ids)).options(*load))
+    loaded = {entry.id: entry for entry in entries}
     return v.Page(
         items=[present(loaded[entry_id]) for entry_id in page_ids],
         total=total,
@@ -183,6 +187,7 @@ def _visit_site_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
+@cached_view
 async def list_solutions(
     session: AsyncSession, filters: Filters, locale: str, requested: str
 ) -> v.Page[v.SolutionSummary]:
@@ -194,11 +199,13 @@ async def list_solutions(
         search=_SOLUTION_SEARCH,
         filters=filters,
         present=lambda s: presenting.solution_summary(s, locale),
+        load=loaders.SOLUTION_SUMMARY,
         locale=locale,
         requested_locale=requested,
     )
 
 
+@cached_view
 async def list_cases(session: AsyncSession, filters: Filters, locale: str, requested: str) -> v.Page[v.CaseSummary]:
     """Published case results meeting ``filters``, resolved for ``locale``."""
     return await _page(
@@ -208,11 +215,13 @@ async def list_cases(session: AsyncSession, filters: Filters, locale: str, reque
         search=_CASE_SEARCH,
         filters=filters,
         present=lambda c: presenting.case_summary(c, locale),
+        load=loaders.CASE_SUMMARY,
         locale=locale,
         requested_locale=requested,
     )
 
 
+@cached_view
 async def list_organisations(
     session: AsyncSession, filters: Filters, locale: str, requested: str
 ) -> v.Page[v.OrganisationSummary]:
@@ -224,11 +233,13 @@ async def list_organisations(
         search=_ORGANISATION_SEARCH,
         filters=filters,
         present=lambda o: presenting.organisation_summary(o, locale),
+        load=loaders.ORGANISATION,
         locale=locale,
         requested_locale=requested,
     )
 
 
+@cached_view
 async def list_visit_sites(
     session: AsyncSession, filters: Filters, locale: str, requested: str
 ) -> v.Page[v.VisitSiteView]:
@@ -240,19 +251,23 @@ async def list_visit_sites(
         search=_VISIT_SITE_SEARCH,
         filters=filters,
         present=lambda s: presenting.visit_site_view(s, locale),
+        load=loaders.VISIT_SITE,
         locale=locale,
         requested_locale=requested,
     )
 
 
+@cached_view
 async def list_themes(session: AsyncSession, locale: str) -> list[v.ThemeView]:
     """Every theme of the taxonomy, in its managed order."""
-    themes = await session.scalars(select(t.Theme).order_by(t.Theme.position, t.Theme.slug))
+    themes = await session.scalars(select(t.Theme).order_by(t.Theme.position, t.Theme.slug).options(*loaders.THEME))
     return [presenting.theme_view(theme, locale) for theme in themes]
 
 
-async def _one(session: AsyncSession, model: type[EntryT], kind: str, slug: str, *conditions: Any) -> EntryT:
-    entry = await session.scalar(select(model).where(model.slug == slug, *conditions))
+async def _one(
+    session: AsyncSession, model: type[EntryT], kind: str, slug: str, load: tuple[LoaderOption, ...], *conditions: Any
+) -> EntryT:
+    entry = await session.scalar(select(model).where(model.slug == slug, *conditions).options(*load))
     if entry is None:
         raise NotFound(kind, slug)
     return entry
@@ -262,34 +277,50 @@ def _published_cases(cases: Sequence[t.CaseResult]) -> list[t.CaseResult]:
     return sorted((case for case in cases if case.is_published), key=lambda case: case.slug)
 
 
+@cached_view
 async def get_solution(session: AsyncSession, slug: str, locale: str) -> v.SolutionDetail:
     """One published solution with its case results; :class:`NotFound` otherwise."""
-    solution = await _one(session, t.Solution, "solution", slug, t.Solution.is_published)
-    cases = await session.scalars(select(t.CaseResult).where(t.CaseResult.solutions.any(t.Solution.id == solution.id)))
+    solution = await _one(session, t.Solution, "solution", slug, loaders.SOLUTION_DETAIL, t.Solution.is_published)
+    cases = await session.scalars(
+        select(t.CaseResult)
+        .where(t.CaseResult.solutions.any(t.Solution.id == solution.id))
+        .options(*loaders.CASE_SUMMARY)
+    )
     return presenting.solution_detail(solution, _published_cases(list(cases)), locale)
 
 
+@cached_view
 async def get_case(session: AsyncSession, slug: str, locale: str) -> v.CaseDetail:
     """One published case result with outcomes, partners and cost; :class:`NotFound` otherwise."""
-    case = await _one(session, t.CaseResult, "case", slug, t.CaseResult.is_published)
+    case = await _one(session, t.CaseResult, "case", slug, loaders.CASE_DETAIL, t.CaseResult.is_published)
     sites = await session.scalars(
-        select(t.VisitSite).where(t.VisitSite.cases.any(t.CaseResult.id == case.id)).order_by(t.VisitSite.slug)
+        select(t.VisitSite)
+        .where(t.VisitSite.cases.any(t.CaseResult.id == case.id))
+        .order_by(t.VisitSite.slug)
+        .options(*loaders.VISIT_SITE_REF)
     )
     return presenting.case_detail(case, list(sites), locale)
 
 
+@cached_view
 async def get_organisation(session: AsyncSession, slug: str, locale: str) -> v.OrganisationDetail:
     """One organisation with the solutions it provides and the cases it took part in."""
-    org = await _one(session, t.Organisation, "organisation", slug)
+    org = await _one(session, t.Organisation, "organisation", slug, loaders.ORGANISATION)
     solutions = await session.scalars(
-        select(t.Solution).where(t.Solution.provider_id == org.id, t.Solution.is_published).order_by(t.Solution.slug)
+        select(t.Solution)
+        .where(t.Solution.provider_id == org.id, t.Solution.is_published)
+        .order_by(t.Solution.slug)
+        .options(*loaders.SOLUTION_REF)
     )
     cases = await session.scalars(
-        select(t.CaseResult).where(t.CaseResult.partners.any(t.CasePartner.organisation_id == org.id))
+        select(t.CaseResult)
+        .where(t.CaseResult.partners.any(t.CasePartner.organisation_id == org.id))
+        .options(*loaders.CASE_REF)
     )
     return presenting.organisation_detail(org, list(solutions), _published_cases(list(cases)), locale)
 
 
+@cached_view
 async def get_visit_site(session: AsyncSession, slug: str, locale: str) -> v.VisitSiteView:
     """One visit site; :class:`NotFound` otherwise."""
-    return presenting.visit_site_view(await _one(session, t.VisitSite, "visit site", slug), locale)
+    return presenting.visit_site_view(await _one(session, t.VisitSite, "visit site", slug, loaders.VISIT_SITE), locale)

@@ -114,7 +114,8 @@ def case_ref(case: t.CaseResult, locale: str) -> v.CaseRef:
 
 def _case_fields(case: t.CaseResult, locale: str) -> tuple[dict[str, LocalisedText], dict[str, object]]:
     fields = fields_of(case.texts)
-    themes = dict.fromkeys(theme.slug for solution in case.solutions for theme in solution.themes)
+    all_themes = {theme.slug: theme for solution in case.solutions for theme in solution.themes}
+    themes = sorted(all_themes, key=lambda slug: (all_themes[slug].position, slug))
     return fields, {
         "slug": case.slug,
         "title": _text(fields, "title", locale),
@@ -124,7 +125,7 @@ def _case_fields(case: t.CaseResult, locale: str) -> tuple[dict[str, LocalisedTe
         "country": case.country,
         "from_year": case.from_year,
         "to_year": case.to_year,
-        "themes": list(themes),
+        "themes": themes,
         "demo": case.is_demo,
         "locales": _locales(fields),
     }

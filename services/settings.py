@@ -18,21 +18,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Demo catalogue files loaded into an empty database.
     demo_data_dir: Path = PROJECT_ROOT / "data" / "demo"
     debug: bool = False
+    #: Views kept in memory per process while the catalogue is unchanged; 0 turns the cache off.
+    view_cache_entries: int = 2048
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
-        """Settings from ``DATABASE_URL``, ``HOST``, ``PORT``, ``DATA_DIR`` and ``DEBUG``."""
+        """Settings from ``DATABASE_URL``, ``HOST``, ``PORT``, ``DATA_DIR``, ``VIEW_CACHE_ENTRIES`` and ``DEBUG``."""
         data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "var").resolve()
         default_url = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
-        try:
-            port = int(env.get("PORT") or 8000)
-        except ValueError as error:
-            msg = f"PORT must be a number, not {env['PORT']!r}"
-            raise ValueError(msg) from error
+        numbers = {}
+        for name, default in (("PORT", 8000), ("VIEW_CACHE_ENTRIES", 2048)):
+            try:
+                numbers[name] = int(env.get(name) or default)
+            except ValueError as error:
+                msg = f"{name} must be a whole number, not {env[name]!r}"
+                raise ValueError(msg) from error
         return cls(
             database_url=env.get("DATABASE_URL") or default_url,
             host=env.get("HOST") or "127.0.0.1",
-            port=port,
+            port=numbers["PORT"],
+            view_cache_entries=numbers["VIEW_CACHE_ENTRIES"],
             data_dir=data_dir,
             debug=(env.get("DEBUG") or "").lower() in {"1", "true", "yes"},
         )

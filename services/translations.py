@@ -4,6 +4,7 @@ from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from catalogue import tables as t
 from catalogue.localised import LocalisedText, replace_source
@@ -29,7 +30,7 @@ async def update_source_text(session: AsyncSession, kind: EntryKind, slug: str, 
     """
     model, row_class = _MODELS[kind]
     entry: t.Solution | t.CaseResult | t.Organisation | t.VisitSite | t.Theme | None = await session.scalar(
-        select(model).where(model.slug == slug)
+        select(model).where(model.slug == slug).options(selectinload(model.texts))
     )
     if entry is None:
         raise NotFound(kind, slug)

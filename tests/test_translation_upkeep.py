@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm import selectinload
 
 from catalogue import migrations
 from catalogue import tables as t
@@ -30,7 +31,11 @@ async def _change_and_reload(url: str) -> tuple[LocalisedText, LocalisedText]:
                 session, "solution", "test-harbour-sensors", "title", "Havnesensorer til hele København"
             )
         async with sessions() as session:
-            solution = await session.scalar(select(t.Solution).where(t.Solution.slug == "test-harbour-sensors"))
+            solution = await session.scalar(
+                select(t.Solution)
+                .where(t.Solution.slug == "test-harbour-sensors")
+                .options(selectinload(t.Solution.texts))
+            )
             assert solution is not None
             stored = field_of(solution, "title")
             assert stored is not None

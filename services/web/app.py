@@ -14,6 +14,7 @@ from sqlalchemy import text
 from catalogue.database import async_engine
 from services.errors import InvalidQuery, NotFound
 from services.settings import Settings
+from services.view_cache import VIEWS
 from services.web import pages, problems
 from services.web.api import CatalogueApi
 from services.web.conditional import conditional_get
@@ -43,6 +44,7 @@ def _handler(api: Any, page_status: int) -> Any:
 
 def create_app(settings: Settings) -> Litestar:
     """The application serving the catalogue stored at ``settings.database_url``."""
+    VIEWS.max_entries = settings.view_cache_entries
     engine = async_engine(settings.database_url)
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,

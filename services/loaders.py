@@ -1,0 +1,52 @@
+"""What each view loads with its entries: every relationship is loaded on purpose, never lazily."""
+
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from catalogue import tables as t
+
+
+def _texts(relationship: object, row_class: type[t.TextRow], *fields: str) -> LoaderOption:
+    """The text rows of ``fields`` only (every field when none are named)."""
+    attribute = relationship
+    if fields:
+        attribute = relationship.and_(row_class.field.in_(fields))  # type: ignore[attr-defined]
+    return selectinload(attribute)  # type: ignore[arg-type]
+
+
+THEME = (_texts(t.Theme.texts, t.ThemeText),)
+
+SOLUTION_REF = (_texts(t.Solution.texts, t.SolutionText, "title"),)
+SOLUTION_SUMMARY = (
+    _texts(t.Solution.texts, t.SolutionText, "title", "summary"),
+    selectinload(t.Solution.themes),
+    joinedload(t.Solution.provider),
+)
+SOLUTION_DETAIL = (
+    _texts(t.Solution.texts, t.SolutionText),
+    selectinload(t.Solution.themes),
+    joinedload(t.Solution.provider),
+)
+
+CASE_REF = (_texts(t.CaseResult.texts, t.CaseText, "title"),)
+CASE_SUMMARY = (
+    _texts(t.CaseResult.texts, t.CaseText, "title", "summary"),
+    selectinload(t.CaseResult.solutions).selectinload(t.Solution.themes),
+)
+CASE_DETAIL = (
+    _texts(t.CaseResult.texts, t.CaseText),
+    selectinload(t.CaseResult.solutions).options(
+        selectinload(t.Solution.themes), _texts(t.Solution.texts, t.SolutionText, "title")
+    ),
+    selectinload(t.CaseResult.partners).joinedload(t.CasePartner.organisation),
+    selectinload(t.CaseResult.outcomes).options(_texts(t.Outcome.texts, t.OutcomeText)),
+)
+
+ORGANISATION = (_texts(t.Organisation.texts, t.OrganisationText),)
+
+VISIT_SITE_REF = (_texts(t.VisitSite.texts, t.VisitSiteText, "name"),)
+VISIT_SITE = (
+    _texts(t.VisitSite.texts, t.VisitSiteText),
+    joinedload(t.VisitSite.host),
+    selectinload(t.VisitSite.cases).options(_texts(t.CaseResult.texts, t.CaseText, "title")),
+)
