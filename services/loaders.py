@@ -1,12 +1,12 @@
 """What each view loads with its entries: every relationship is loaded on purpose, never lazily."""
 
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.interfaces import LoaderOption
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from catalogue import tables as t
 
 
-def _texts(relationship: object, row_class: type[t.TextRow], *fields: str) -> LoaderOption:
+def _texts(relationship: object, row_class: type[t.TextRow], *fields: str) -> _AbstractLoad:
     """The text rows of ``fields`` only (every field when none are named)."""
     attribute = relationship
     if fields:

@@ -58,7 +58,7 @@ def cached_view(function: Callable[..., Awaitable[R]]) -> Callable[..., Awaitabl
     @functools.wraps(function)
     async def wrapper(session: AsyncSession, *args: Hashable) -> R:
         # The database is part of the question: one process may serve (or test) several.
-        database = str(session.bind.url)
+        database = str(session.get_bind().engine.url)
         key = (database, function.__qualname__, await current_revision(session), args)
         found = VIEWS.get(key)
         if found is not None:
