@@ -14,11 +14,11 @@ $(SYSTEM): deps/debian-packages.txt deps/system-packages.sh
 	@deps/system-packages.sh
 	@mkdir -p $(VENV) && touch $@
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml deps/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (set PYTHON=...)")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c deps/constraints.txt -e '.[dev]'
 	@touch $@
 
 run: setup
