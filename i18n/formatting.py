@@ -77,9 +77,8 @@ def country(code: str, locale: str) -> str:
 
 
 def language(code: str, locale: str) -> str:
-    """The name of a language in ``locale``."""
-    name = str(Locale.parse(locale).languages.get(code, code))
-    return name[:1].upper() + name[1:]
+    """The name of a language in ``locale``, cased as it is written mid-sentence ("engelsk", "Englisch")."""
+    return str(Locale.parse(locale).languages.get(code, code))
 
 
 def listing(items: list[str], locale: str) -> str:

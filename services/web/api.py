@@ -9,7 +9,7 @@ from litestar.params import FromPath, QueryParameter
 from catalogue import views as v
 from catalogue.vocabulary import OrganisationKind, VisitSiteKind
 from i18n import formatting
-from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES
+from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name
 from services import browsing
 from services.browsing import MAX_PER_PAGE, Filters
 from services.web.dependencies import Session
@@ -216,8 +216,8 @@ class CatalogueApi(Controller):
         data = [
             v.LocaleView(
                 code=code,
-                name=formatting.language(code, code),
-                english_name=formatting.language(code, "en"),
+                name=display_name(code),
+                english_name=display_name(code, "en"),
                 direction=formatting.direction(code),
                 interface=code in INTERFACE_LOCALES,
             )

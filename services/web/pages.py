@@ -16,7 +16,7 @@ from litestar.params import FromPath
 from catalogue.vocabulary import OrganisationKind, VisitSiteKind
 from i18n import formatting, labels
 from i18n.catalogues import translations
-from i18n.locales import INTERFACE_LOCALES, is_well_formed
+from i18n.locales import INTERFACE_LOCALES, display_name, is_well_formed
 from services import browsing
 from services.browsing import Filters
 from services.web.dependencies import Session
@@ -82,7 +82,7 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200, **
         ngettext=gettext.ngettext,
         fmt=Formatter(locale),
         labels=labels,
-        languages=[(code, formatting.language(code, code)) for code in INTERFACE_LOCALES],
+        languages=[(code, display_name(code)) for code in INTERFACE_LOCALES],
         alternates={
             code: str(request.base_url).rstrip("/") + _url(path, {**params, "lang": code}) for code in INTERFACE_LOCALES
         },
