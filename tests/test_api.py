@@ -183,6 +183,7 @@ def test_etag_and_not_modified(client: Client) -> None:
     first = client.get(url)
     etag = first.headers["etag"]
     assert etag.startswith('"') and first.headers["content-language"] == "de"
+    assert first.headers["cache-control"] == "no-cache"
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.content == b""

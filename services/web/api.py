@@ -2,7 +2,9 @@
 
 from typing import Annotated, Any, TypeVar
 
+import msgspec
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
@@ -45,6 +47,8 @@ AvailableLocale = Annotated[
     str | None, QueryParameter(description="Only entries whose title is available in this locale.", max_length=8)
 ]
 
+T = TypeVar("T")
+
 _ERRORS = {
     304: ResponseSpec(None, description="Not modified: the `If-None-Match` ETag is current."),
     400: ResponseSpec(dict[str, Any], description="Invalid query parameter.", media_type=PROBLEM_JSON),
@@ -55,164 +59,135 @@ _ERRORS_404 = {
 }
 
 
-def _locale(request: Request[Any, Any, Any], lang: str | None) -> tuple[str, str]:
-    return choose_locale(lang, None, request.headers.get("accept-language"), CONTENT_LOCALES)
+class Reader(msgspec.Struct, frozen=True):
+    """The locale a request is answered in, and the one it asked for."""
+
+    locale: str
+    requested: str
+
+    def entry(self, data: T) -> Response[v.Entry[T]]:
+        """``data`` wrapped with the locales, in a response that says its language."""
+        return self.respond(v.Entry(data=data, locale=self.locale, requested_locale=self.requested))
+
+    def respond(self, payload: T) -> Response[T]:
+        return Response(payload, headers={"Content-Language": self.locale, "Vary": "Accept-Language"})
 
 
-def _filters(country: str | None, **values: Any) -> Filters:
-    return Filters(country=country.upper() if country else None, **values)
+async def provide_reader(request: Request[Any, Any, Any], lang: Lang = None) -> Reader:
+    locale, requested = choose_locale(lang, None, request.headers.get("accept-language"), CONTENT_LOCALES)
+    return Reader(locale=locale, requested=requested)
 
 
-T = TypeVar("T")
-
-
-def _content_language(payload: T, locale: str) -> Response[T]:
-    return Response(payload, headers={"Content-Language": locale, "Vary": "Accept-Language"})
+async def provide_filters(
+    q: Query = None,
+    theme: ThemeSlug = None,
+    country: Country = None,
+    available_locale: AvailableLocale = None,
+    page: PageNumber = 1,
+    per_page: PerPage = 20,
+) -> Filters:
+    return Filters(
+        q=q,
+        theme=theme,
+        country=country.upper() if country else None,
+        available_locale=available_locale,
+        page=page,
+        per_page=per_page,
+    )
 
 
 class CatalogueApi(Controller):
     path = "/api/v1"
     tags = ("catalogue",)
+    dependencies = {"reader": Provide(provide_reader), "filters": Provide(provide_filters)}  # noqa: RUF012
 
     @get("/solutions", responses=_ERRORS)
     async def solutions(
         self,
-        request: Request[Any, Any, Any],
         db_session: Session,
-        lang: Lang = None,
-        q: Query = None,
-        theme: ThemeSlug = None,
+        reader: NamedDependency[Reader],
+        filters: NamedDependency[Filters],
         organisation_kind: OrganisationKindFilter = None,
-        country: Country = None,
-        available_locale: AvailableLocale = None,
-        page: PageNumber = 1,
-        per_page: PerPage = 20,
     ) -> Response[v.Page[v.SolutionSummary]]:
         """Published solutions, best search matches first."""
-        locale, requested = _locale(request, lang)
-        filters = _filters(
-            country, q=q, theme=theme, organisation_kind=organisation_kind, available_locale=available_locale,
-            page=page, per_page=per_page,
-        )  # fmt: skip
-        return _content_language(await browsing.list_solutions(db_session, filters, locale, requested), locale)
+        filters = msgspec.structs.replace(filters, organisation_kind=organisation_kind)
+        return reader.respond(await browsing.list_solutions(db_session, filters, reader.locale, reader.requested))
 
     @get("/solutions/{slug:str}", responses=_ERRORS_404)
     async def solution(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: Lang = None
+        self, db_session: Session, reader: NamedDependency[Reader], slug: FromPath[str]
     ) -> Response[v.Entry[v.SolutionDetail]]:
         """One published solution, with its case results."""
-        locale, requested = _locale(request, lang)
-        data = await browsing.get_solution(db_session, slug, locale)
-        return _content_language(v.Entry(data=data, locale=locale, requested_locale=requested), locale)
+        return reader.entry(await browsing.get_solution(db_session, slug, reader.locale))
 
     @get("/cases", responses=_ERRORS)
     async def cases(
         self,
-        request: Request[Any, Any, Any],
         db_session: Session,
-        lang: Lang = None,
-        q: Query = None,
-        theme: ThemeSlug = None,
+        reader: NamedDependency[Reader],
+        filters: NamedDependency[Filters],
         organisation_kind: OrganisationKindFilter = None,
-        country: Country = None,
-        available_locale: AvailableLocale = None,
-        page: PageNumber = 1,
-        per_page: PerPage = 20,
     ) -> Response[v.Page[v.CaseSummary]]:
         """Published case results, best search matches first."""
-        locale, requested = _locale(request, lang)
-        filters = _filters(
-            country, q=q, theme=theme, organisation_kind=organisation_kind, available_locale=available_locale,
-            page=page, per_page=per_page,
-        )  # fmt: skip
-        return _content_language(await browsing.list_cases(db_session, filters, locale, requested), locale)
+        filters = msgspec.structs.replace(filters, organisation_kind=organisation_kind)
+        return reader.respond(await browsing.list_cases(db_session, filters, reader.locale, reader.requested))
 
     @get("/cases/{slug:str}", responses=_ERRORS_404)
     async def case(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: Lang = None
+        self, db_session: Session, reader: NamedDependency[Reader], slug: FromPath[str]
     ) -> Response[v.Entry[v.CaseDetail]]:
         """One published case result, with structured outcomes, partners, cost and financing."""
-        locale, requested = _locale(request, lang)
-        data = await browsing.get_case(db_session, slug, locale)
-        return _content_language(v.Entry(data=data, locale=locale, requested_locale=requested), locale)
+        return reader.entry(await browsing.get_case(db_session, slug, reader.locale))
 
     @get("/organisations", responses=_ERRORS)
     async def organisations(
         self,
-        request: Request[Any, Any, Any],
         db_session: Session,
-        lang: Lang = None,
-        q: Query = None,
+        reader: NamedDependency[Reader],
+        filters: NamedDependency[Filters],
         kind: OrganisationKindFilter = None,
-        theme: ThemeSlug = None,
-        country: Country = None,
-        available_locale: AvailableLocale = None,
-        page: PageNumber = 1,
-        per_page: PerPage = 20,
     ) -> Response[v.Page[v.OrganisationSummary]]:
         """Organisations across the triple helix: companies, public bodies, knowledge institutions."""
-        locale, requested = _locale(request, lang)
-        filters = _filters(
-            country, q=q, kind=kind, theme=theme, available_locale=available_locale, page=page, per_page=per_page
-        )
-        return _content_language(await browsing.list_organisations(db_session, filters, locale, requested), locale)
+        filters = msgspec.structs.replace(filters, kind=kind)
+        return reader.respond(await browsing.list_organisations(db_session, filters, reader.locale, reader.requested))
 
     @get("/organisations/{slug:str}", responses=_ERRORS_404)
     async def organisation(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: Lang = None
+        self, db_session: Session, reader: NamedDependency[Reader], slug: FromPath[str]
     ) -> Response[v.Entry[v.OrganisationDetail]]:
         """One organisation, with the solutions it provides and the cases it took part in."""
-        locale, requested = _locale(request, lang)
-        data = await browsing.get_organisation(db_session, slug, locale)
-        return _content_language(v.Entry(data=data, locale=locale, requested_locale=requested), locale)
+        return reader.entry(await browsing.get_organisation(db_session, slug, reader.locale))
 
     @get("/visit-sites", responses=_ERRORS)
     async def visit_sites(
         self,
-        request: Request[Any, Any, Any],
         db_session: Session,
-        lang: Lang = None,
-        q: Query = None,
+        reader: NamedDependency[Reader],
+        filters: NamedDependency[Filters],
         kind: Annotated[VisitSiteKind | None, QueryParameter(description="Living lab or reference site.")] = None,
-        theme: ThemeSlug = None,
         organisation_kind: OrganisationKindFilter = None,
-        country: Country = None,
-        available_locale: AvailableLocale = None,
-        page: PageNumber = 1,
-        per_page: PerPage = 20,
     ) -> Response[v.Page[v.VisitSiteView]]:
         """Living labs and reference sites delegations can visit."""
-        locale, requested = _locale(request, lang)
-        filters = _filters(
-            country, q=q, kind=kind, theme=theme, organisation_kind=organisation_kind,
-            available_locale=available_locale, page=page, per_page=per_page,
-        )  # fmt: skip
-        return _content_language(await browsing.list_visit_sites(db_session, filters, locale, requested), locale)
+        filters = msgspec.structs.replace(filters, kind=kind, organisation_kind=organisation_kind)
+        return reader.respond(await browsing.list_visit_sites(db_session, filters, reader.locale, reader.requested))
 
     @get("/visit-sites/{slug:str}", responses=_ERRORS_404)
     async def visit_site(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: Lang = None
+        self, db_session: Session, reader: NamedDependency[Reader], slug: FromPath[str]
     ) -> Response[v.Entry[v.VisitSiteView]]:
         """One visit site."""
-        locale, requested = _locale(request, lang)
-        data = await browsing.get_visit_site(db_session, slug, locale)
-        return _content_language(v.Entry(data=data, locale=locale, requested_locale=requested), locale)
+        return reader.entry(await browsing.get_visit_site(db_session, slug, reader.locale))
 
     @get("/themes", responses=_ERRORS)
     async def themes(
-        self, request: Request[Any, Any, Any], db_session: Session, lang: Lang = None
+        self, db_session: Session, reader: NamedDependency[Reader]
     ) -> Response[v.Entry[list[v.ThemeView]]]:
         """The theme taxonomy, in its managed order."""
-        locale, requested = _locale(request, lang)
-        data = await browsing.list_themes(db_session, locale)
-        return _content_language(v.Entry(data=data, locale=locale, requested_locale=requested), locale)
+        return reader.entry(await browsing.list_themes(db_session, reader.locale))
 
     @get("/locales", responses=_ERRORS)
-    async def locales(
-        self, request: Request[Any, Any, Any], lang: Lang = None
-    ) -> Response[v.Entry[list[v.LocaleView]]]:
+    async def locales(self, reader: NamedDependency[Reader]) -> Response[v.Entry[list[v.LocaleView]]]:
         """Every supported content locale, named in itself and in English."""
-        locale, requested = _locale(request, lang)
         data = [
             v.LocaleView(
                 code=code,
@@ -223,4 +198,4 @@ class CatalogueApi(Controller):
             )
             for code in CONTENT_LOCALES
         ]
-        return _content_language(v.Entry(data=data, locale=locale, requested_locale=requested), locale)
+        return reader.entry(data)

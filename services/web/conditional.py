@@ -54,6 +54,9 @@ class _Buffer:
         headers = MutableScopeHeaders(start)
         if start["status"] == 200 and "etag" not in headers:
             headers["etag"] = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+            if "cache-control" not in headers:
+                # Caches may keep the answer but must ask whether it is still current.
+                headers["cache-control"] = "no-cache"
         etag = headers.get("etag")
         if start["status"] == 200 and etag and self.if_none_match and _matches(self.if_none_match, etag):
             start["status"] = 304
