@@ -2,10 +2,10 @@
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -15,7 +15,15 @@ from catalogue.localised import PUBLIC_STATES
 from i18n.locales import CONTENT_LOCALES
 from services import loaders, presenting
 from services.errors import InvalidQuery, NotFound
-from services.search import BODY_WEIGHT, SUMMARY_WEIGHT, TITLE_WEIGHT, column_source, ranked_matches, text_source
+from services.search import (
+    BODY_WEIGHT,
+    SUMMARY_WEIGHT,
+    TITLE_WEIGHT,
+    MatchSource,
+    column_source,
+    ranked_matches,
+    text_source,
+)
 from services.view_cache import cached_view
 
 #: Largest page a list returns.
@@ -78,23 +86,25 @@ async def _check_filters(session: AsyncSession, filters: Filters) -> None:
         raise InvalidQuery("theme", f"no theme {filters.theme!r}; themes are {known}")
 
 
+class Listing(msgspec.Struct, Generic[EntryT, ViewT], frozen=True):
+    """How one kind of entry is listed: what narrows it, where search looks, what is loaded and shown."""
+
+    model: type[EntryT]
+    conditions: Callable[[Filters], list[ColumnElement[bool]]]
+    search: list[MatchSource]
+    load: tuple[LoaderOption, ...]
+    present: Callable[[EntryT, str], ViewT]
+
+
 async def _page(
-    session: AsyncSession,
-    model: type[EntryT],
-    *,
-    conditions: list[ColumnElement[bool]],
-    search: list[Callable[[str], Select[tuple[int, int]]]],
-    filters: Filters,
-    present: Callable[[EntryT], ViewT],
-    load: tuple[LoaderOption, ...],
-    locale: str,
-    requested_locale: str,
+    session: AsyncSession, listing: Listing[EntryT, ViewT], filters: Filters, locale: str, requested: str
 ) -> v.Page[ViewT]:
-    """One page of ``model`` entries meeting ``conditions``, best search matches first."""
+    """One page of entries meeting ``filters``, best search matches first."""
     await _check_filters(session, filters)
-    ids = select(model.id).where(*conditions)
+    model = listing.model
+    ids = select(model.id).where(*listing.conditions(filters))
     order: list[Any] = []
-    matches = ranked_matches(filters.q or "", search)
+    matches = ranked_matches(filters.q or "", listing.search)
     if matches is not None:
         ids = ids.join(matches, matches.c.owner_id == model.id)
         order.append(matches.c.score.desc())
@@ -106,16 +116,16 @@ async def _page(
             ids.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
         )
     )
-    entries = await session.scalars(select(model).where(model.id.in_(page_ids)).options(*load))
+    entries = await session.scalars(select(model).where(model.id.in_(page_ids)).options(*listing.load))
     loaded = {entry.id: entry for entry in entries}
     return v.Page(
-        items=[present(loaded[entry_id]) for entry_id in page_ids],
+        items=[listing.present(loaded[entry_id], locale) for entry_id in page_ids],
         total=total,
         page=filters.page,
         per_page=filters.per_page,
         pages=math.ceil(total / filters.per_page),
         locale=locale,
-        requested_locale=requested_locale,
+        requested_locale=requested,
     )
 
 
@@ -187,38 +197,34 @@ def _visit_site_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
+SOLUTIONS = Listing(
+    t.Solution, _solution_conditions, _SOLUTION_SEARCH, loaders.SOLUTION_SUMMARY, presenting.solution_summary
+)
+CASES = Listing(t.CaseResult, _case_conditions, _CASE_SEARCH, loaders.CASE_SUMMARY, presenting.case_summary)
+ORGANISATIONS = Listing(
+    t.Organisation,
+    _organisation_conditions,
+    _ORGANISATION_SEARCH,
+    loaders.ORGANISATION,
+    presenting.organisation_summary,
+)
+VISIT_SITES = Listing(
+    t.VisitSite, _visit_site_conditions, _VISIT_SITE_SEARCH, loaders.VISIT_SITE, presenting.visit_site_view
+)
+
+
 @cached_view
 async def list_solutions(
     session: AsyncSession, filters: Filters, locale: str, requested: str
 ) -> v.Page[v.SolutionSummary]:
     """Published solutions meeting ``filters``, resolved for ``locale``."""
-    return await _page(
-        session,
-        t.Solution,
-        conditions=_solution_conditions(filters),
-        search=_SOLUTION_SEARCH,
-        filters=filters,
-        present=lambda s: presenting.solution_summary(s, locale),
-        load=loaders.SOLUTION_SUMMARY,
-        locale=locale,
-        requested_locale=requested,
-    )
+    return await _page(session, SOLUTIONS, filters, locale, requested)
 
 
 @cached_view
 async def list_cases(session: AsyncSession, filters: Filters, locale: str, requested: str) -> v.Page[v.CaseSummary]:
     """Published case results meeting ``filters``, resolved for ``locale``."""
-    return await _page(
-        session,
-        t.CaseResult,
-        conditions=_case_conditions(filters),
-        search=_CASE_SEARCH,
-        filters=filters,
-        present=lambda c: presenting.case_summary(c, locale),
-        load=loaders.CASE_SUMMARY,
-        locale=locale,
-        requested_locale=requested,
-    )
+    return await _page(session, CASES, filters, locale, requested)
 
 
 @cached_view
@@ -226,17 +232,7 @@ async def list_organisations(
     session: AsyncSession, filters: Filters, locale: str, requested: str
 ) -> v.Page[v.OrganisationSummary]:
     """Organisations meeting ``filters``, resolved for ``locale``."""
-    return await _page(
-        session,
-        t.Organisation,
-        conditions=_organisation_conditions(filters),
-        search=_ORGANISATION_SEARCH,
-        filters=filters,
-        present=lambda o: presenting.organisation_summary(o, locale),
-        load=loaders.ORGANISATION,
-        locale=locale,
-        requested_locale=requested,
-    )
+    return await _page(session, ORGANISATIONS, filters, locale, requested)
 
 
 @cached_view
@@ -244,17 +240,7 @@ async def list_visit_sites(
     session: AsyncSession, filters: Filters, locale: str, requested: str
 ) -> v.Page[v.VisitSiteView]:
     """Visit sites meeting ``filters``, resolved for ``locale``."""
-    return await _page(
-        session,
-        t.VisitSite,
-        conditions=_visit_site_conditions(filters),
-        search=_VISIT_SITE_SEARCH,
-        filters=filters,
-        present=lambda s: presenting.visit_site_view(s, locale),
-        load=loaders.VISIT_SITE,
-        locale=locale,
-        requested_locale=requested,
-    )
+    return await _page(session, VISIT_SITES, filters, locale, requested)
 
 
 @cached_view
