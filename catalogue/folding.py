@@ -14,9 +14,11 @@ def fold(text: str) -> str:
     """Lower-case ``text`` without accents, so that København, Kobenhavn and KØBENHAVN agree.
 
     The Danish spelling ``aa`` for ``å`` folds to ``a`` as well, so Århus finds Aarhus.
-    CJK text passes through unchanged (width-normalised), to be matched by substring.
+    CJK text passes through unchanged (width-normalised), to be matched by substring. Control
+    characters become spaces.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
+    visible = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    decomposed = unicodedata.normalize("NFKD", visible.casefold().translate(_LETTERS))
     stripped = "".join(char for char in decomposed if char in _KANA_MARKS or not unicodedata.combining(char))
     recomposed = unicodedata.normalize("NFC", stripped)
     return _SPACE.sub(" ", recomposed.translate(_LETTERS).replace("aa", "a")).strip()

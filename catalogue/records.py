@@ -5,6 +5,7 @@ names the field that was wrong.
 """
 
 import datetime as dt
+import re
 from typing import Annotated
 
 import msgspec
@@ -21,15 +22,23 @@ from catalogue.vocabulary import (
     VisitSiteKind,
 )
 
-Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=80)]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: Text without control characters (tabs and line breaks are allowed).
+PLAIN_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Slug = Annotated[str, Meta(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
 LocaleCode = Annotated[str, Meta(pattern=r"^[a-z]{2}$")]
 CountryCode = Annotated[str, Meta(pattern=r"^[A-Z]{2}$")]
 CurrencyCode = Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
-ShortText = Annotated[str, Meta(min_length=1, max_length=200)]
+ShortText = Annotated[str, Meta(min_length=1, max_length=200, pattern=PLAIN_TEXT_PATTERN)]
 Sdg = Annotated[int, Meta(ge=1, le=17)]
 Year = Annotated[int, Meta(ge=1900, le=2100)]
 #: A translatable field as written: one text per locale.
-Texts = dict[LocaleCode, Annotated[str, Meta(min_length=1, max_length=20_000)]]
+Texts = dict[LocaleCode, Annotated[str, Meta(min_length=1, max_length=20_000, pattern=PLAIN_TEXT_PATTERN)]]
+
+
+def is_slug(value: str) -> bool:
+    """Whether ``value`` has the shape of a slug, so it can name an entry at all."""
+    return 2 <= len(value) <= 80 and re.match(SLUG_PATTERN, value) is not None
 
 
 class Record(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from catalogue import tables as t
 from catalogue import views as v
 from catalogue.localised import PUBLIC_STATES
+from catalogue.records import is_slug
 from i18n.locales import CONTENT_LOCALES
 from services import loaders, presenting
 from services.errors import InvalidQuery, NotFound
@@ -78,10 +79,12 @@ async def _check_filters(session: AsyncSession, filters: Filters) -> None:
     if filters.available_locale is not None and filters.available_locale not in CONTENT_LOCALES:
         supported = ", ".join(CONTENT_LOCALES)
         raise InvalidQuery("available_locale", f"{filters.available_locale!r} is not one of {supported}")
-    if (
-        filters.theme is not None
-        and await session.scalar(select(t.Theme.id).where(t.Theme.slug == filters.theme)) is None
-    ):
+    if filters.theme is None:
+        return
+    exists_theme = is_slug(filters.theme) and await session.scalar(
+        select(t.Theme.id).where(t.Theme.slug == filters.theme)
+    )
+    if not exists_theme:
         known = ", ".join(await session.scalars(select(t.Theme.slug).order_by(t.Theme.position)))
         raise InvalidQuery("theme", f"no theme {filters.theme!r}; themes are {known}")
 
@@ -253,6 +256,8 @@ async def list_themes(session: AsyncSession, locale: str) -> list[v.ThemeView]:
 async def _one(
     session: AsyncSession, model: type[EntryT], kind: str, slug: str, load: tuple[LoaderOption, ...], *conditions: Any
 ) -> EntryT:
+    if not is_slug(slug):
+        raise NotFound(kind, slug)
     entry = await session.scalar(select(model).where(model.slug == slug, *conditions).options(*load))
     if entry is None:
         raise NotFound(kind, slug)

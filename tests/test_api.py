@@ -259,3 +259,18 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
     for path, operations in paths.items():
         for operation in operations.values():
             assert operation.get("description") or operation.get("summary"), path
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/v1/solutions?q=a%00b", 400),
+        ("/api/v1/solutions?theme=a%00b", 400),
+        ("/api/v1/solutions/a%00b", 404),
+        ("/api/v1/cases/%F0%9F%98%80", 404),
+        ("/api/v1/solutions?q=%F0%9F%98%80", 200),
+    ],
+)
+def test_control_characters_and_odd_unicode_never_reach_the_database(client: Client, url: str, status: int) -> None:
+    response = client.get(url)
+    assert response.status_code == status, response.text

@@ -147,3 +147,8 @@ def test_pagination_links_keep_the_filters(browser: Client) -> None:
     page = Page(response.text)
     if "Next" in page.body_text:
         assert "kind=company" in response.text.split('rel="next"')[1].split(">")[0]
+
+
+@pytest.mark.parametrize("url", ["/?q=a%00b", "/?theme=a%00b", "/solutions/a%00b", "/cases?country=%00%00"])
+def test_control_characters_in_page_requests(browser: Client, url: str) -> None:
+    assert browser.get(url).status_code in {200, 400, 404}

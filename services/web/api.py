@@ -31,7 +31,11 @@ Lang = Annotated[
 ]
 Query = Annotated[
     str | None,
-    QueryParameter(description="Search every locale's titles, summaries and descriptions.", max_length=200),
+    QueryParameter(
+        description="Search every locale's titles, summaries and descriptions.",
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+    ),
 ]
 PageNumber = Annotated[int, QueryParameter(description="Page to return, from 1.", ge=1, le=10_000)]
 PerPage = Annotated[int, QueryParameter(description=f"Entries per page, 1 to {MAX_PER_PAGE}.", ge=1, le=MAX_PER_PAGE)]
