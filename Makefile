@@ -5,13 +5,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-packages
+TEST_SYSTEM := $(VENV)/.system-test-packages
 
-.PHONY: run test setup lint typecheck migrate seed i18n-extract bench clean
+.PHONY: run test setup test-setup lint typecheck migrate seed i18n-extract bench clean
 
 setup: $(SYSTEM) $(INSTALLED)
 
+test-setup: setup $(TEST_SYSTEM)
+
 $(SYSTEM): deps/debian-packages.txt deps/system-packages.sh
-	@deps/system-packages.sh
+	@deps/system-packages.sh deps/debian-packages.txt
+	@mkdir -p $(VENV) && touch $@
+
+$(TEST_SYSTEM): deps/debian-packages.txt deps/debian-test-packages.txt deps/system-packages.sh
+	@deps/system-packages.sh deps/debian-packages.txt deps/debian-test-packages.txt
 	@mkdir -p $(VENV) && touch $@
 
 $(INSTALLED): pyproject.toml deps/constraints.txt
@@ -37,7 +44,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-test: lint typecheck
+test: test-setup lint typecheck
 	$(BIN)/python -m pytest
 
 i18n-extract: setup

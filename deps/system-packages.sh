@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Install the Debian packages named in deps/debian-packages.txt that are missing.
-# As root it installs them; otherwise it prints the exact command to run and fails.
+# Install the Debian packages named in the given lists (files of one package per line) that are
+# missing. As root it installs them; otherwise it prints the exact command to run and fails.
 set -euo pipefail
-list="$(dirname "$0")/debian-packages.txt"
 missing=()
-while read -r package; do
-    [[ -z "$package" || "$package" == \#* ]] && continue
-    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
-    [[ "$status" == "install ok installed" ]] || missing+=("$package")
-done < "$list"
+for list in "$@"; do
+    while read -r package; do
+        [[ -z "$package" || "$package" == \#* ]] && continue
+        status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+        [[ "$status" == "install ok installed" ]] || missing+=("$package")
+    done < "$list"
+done
 (( ${#missing[@]} == 0 )) && exit 0
 command="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
 if [[ $(id -u) -ne 0 ]]; then
