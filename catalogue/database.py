@@ -6,8 +6,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from catalogue.revision import track_revisions
-
 #: How long a SQLite writer waits for a lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -38,7 +36,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 
 def sync_engine(url: str) -> Engine:
     """A blocking engine, for migrations and command-line work."""
-    track_revisions()
     engine = create_engine(_driver_url(url, asynchronous=False))
     if is_sqlite(url):
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -47,7 +44,6 @@ def sync_engine(url: str) -> Engine:
 
 def async_engine(url: str) -> AsyncEngine:
     """The engine the web application uses."""
-    track_revisions()
     engine = create_async_engine(_driver_url(url, asynchronous=True), pool_pre_ping=not is_sqlite(url))
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -31,7 +31,9 @@ CountryCode = Annotated[str, Meta(pattern=r"^[A-Z]{2}$")]
 CurrencyCode = Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
 ShortText = Annotated[str, Meta(min_length=1, max_length=200, pattern=PLAIN_TEXT_PATTERN)]
 Sdg = Annotated[int, Meta(ge=1, le=17)]
-Year = Annotated[int, Meta(ge=1900, le=2100)]
+Year = Annotated[int, Meta(ge=1800, le=2100)]
+#: A finite figure (bounds also refuse NaN and infinities, which TOML allows).
+Figure = Annotated[float, Meta(ge=-1e15, le=1e15)]
 #: A translatable field as written: one text per locale.
 Texts = dict[LocaleCode, Annotated[str, Meta(min_length=1, max_length=20_000, pattern=PLAIN_TEXT_PATTERN)]]
 
@@ -56,7 +58,7 @@ class ThemeRecord(Record, kw_only=True, frozen=True):
 class Contact(Record, kw_only=True, frozen=True):
     name: ShortText | None = None
     email: Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = None
-    phone: Annotated[str, Meta(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
+    phone: Annotated[str, Meta(pattern=r"^\+?[0-9 ()-]{6,20}$", max_length=20)] | None = None
 
 
 class OrganisationRecord(Record, kw_only=True, frozen=True):
@@ -105,10 +107,10 @@ class Outcome(Record, kw_only=True, frozen=True):
     metric: Slug
     label: Texts
     unit: Annotated[str, Meta(min_length=1, max_length=40)]
-    baseline: float | None = None
-    result: float
+    baseline: Figure | None = None
+    result: Figure
     #: Upper end when the source gives a range ("60-80 %").
-    result_max: float | None = None
+    result_max: Figure | None = None
     annual: bool = False
     from_year: Year | None = None
     to_year: Year | None = None
@@ -121,13 +123,13 @@ class Outcome(Record, kw_only=True, frozen=True):
 
 
 class Money(Record, kw_only=True, frozen=True):
-    amount: Annotated[float, Meta(ge=0)]
+    amount: Annotated[float, Meta(ge=0, le=1e15)]
     currency: CurrencyCode
 
 
 class Cost(Record, kw_only=True, frozen=True):
     investment: Money | None = None
-    funding_model: FundingModel
+    funding_model: FundingModel | None = None
     payback_years: Annotated[float, Meta(gt=0, le=100)] | None = None
     source: ShortText
     as_of: dt.date
@@ -140,7 +142,8 @@ class CaseRecord(Record, kw_only=True, frozen=True):
     summary: Texts
     challenge: Texts
     approach: Texts
-    site: ShortText
+    #: The place within the city, such as a plant or a district; localised like the other texts.
+    site: Texts
     city: ShortText
     country: CountryCode = "DK"
     from_year: Year
@@ -150,6 +153,8 @@ class CaseRecord(Record, kw_only=True, frozen=True):
     outcomes: list[Outcome] = []
     cost: Cost | None = None
     demo: bool = False
+    #: Where the case's dates, place and partners come from.
+    sources: list[ShortText] = []
 
 
 class VisitSiteRecord(Record, kw_only=True, frozen=True):
@@ -166,10 +171,13 @@ class VisitSiteRecord(Record, kw_only=True, frozen=True):
     country: CountryCode = "DK"
     latitude: Annotated[float, Meta(ge=-90, le=90)]
     longitude: Annotated[float, Meta(ge=-180, le=180)]
-    tour_languages: Annotated[list[LocaleCode], Meta(min_length=1)]
-    capacity: Annotated[int, Meta(ge=1, le=10_000)]
+    #: Languages tours are given in, when the host has said so.
+    tour_languages: list[LocaleCode] = []
+    #: Largest group the host receives, when the host has said so.
+    capacity: Annotated[int, Meta(ge=1, le=10_000)] | None = None
     cases: list[Slug] = []
     demo: bool = False
+    sources: list[ShortText] = []
 
 
 class CatalogueFile(Record, kw_only=True, frozen=True):

@@ -1,44 +1,19 @@
-"""The catalogue revision: raised in the same transaction as every change to catalogue tables."""
+"""The catalogue revision: a counter the database raises with every change to a catalogue table.
 
-from typing import Any
+Triggers (migration 0002) raise it in the same transaction as the change, whoever makes it: the
+application, an import, or SQL typed by hand. A migration that adds a catalogue table adds its
+triggers too; the migration tests check that every catalogue table has them.
+"""
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from catalogue import tables as t
 
-_REVISION_ROW = 1
-_BUMP = update(t.CatalogueRevision).where(t.CatalogueRevision.id == _REVISION_ROW)
-_BUMP = _BUMP.values(revision=t.CatalogueRevision.revision + 1)
-
-
-def _touches_catalogue(session: Session) -> bool:
-    changed = (*session.new, *session.dirty, *session.deleted)
-    return any(not isinstance(item, t.CatalogueRevision) for item in changed)
-
-
-def _after_flush(session: Session, _transaction: UOWTransaction) -> None:
-    if _touches_catalogue(session):
-        session.connection().execute(_BUMP)
-
-
-def _after_bulk_change(state: ORMExecuteState) -> Any:
-    statement_table = getattr(state.statement, "table", None)
-    if (state.is_update or state.is_delete) and statement_table is not t.CatalogueRevision.__table__:
-        state.session.connection().execute(_BUMP)
-    return None
-
-
-def track_revisions() -> None:
-    """Raise the revision with every change any session makes to the catalogue (idempotent)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "do_orm_execute", _after_bulk_change)
+REVISION_ROW = 1
 
 
 async def current_revision(session: AsyncSession) -> int:
     """The revision of the catalogue as this session sees it."""
-    return (
-        await session.scalar(select(t.CatalogueRevision.revision).where(t.CatalogueRevision.id == _REVISION_ROW)) or 0
-    )
+    query = select(t.CatalogueRevision.revision).where(t.CatalogueRevision.id == REVISION_ROW)
+    return await session.scalar(query) or 0

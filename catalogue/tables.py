@@ -86,7 +86,7 @@ class Organisation(BigIntAuditBase):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     #: The name folded for search (see :func:`catalogue.folding.fold`).
-    name_folded: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     helix_role: Mapped[str] = mapped_column(String(16))
     country: Mapped[str] = mapped_column(String(2))
@@ -132,7 +132,6 @@ class SolutionText(TextRow):
 class CaseResult(BigIntAuditBase):
     __tablename__ = "case_result"
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    site: Mapped[str] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2), index=True)
     from_year: Mapped[int] = mapped_column(Integer)
@@ -143,6 +142,7 @@ class CaseResult(BigIntAuditBase):
     payback_years: Mapped[float | None] = mapped_column(Float)
     cost_source: Mapped[str | None] = mapped_column(String(200))
     cost_as_of: Mapped[dt.date | None] = mapped_column(Date)
+    sources: Mapped[list[str]] = mapped_column(JsonB, default=list)
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     texts: Mapped[list["CaseText"]] = relationship(lazy="raise", cascade="all, delete-orphan")
@@ -206,7 +206,8 @@ class VisitSite(BigIntAuditBase):
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
     tour_languages: Mapped[list[str]] = mapped_column(JsonB, default=list)
-    capacity: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    sources: Mapped[list[str]] = mapped_column(JsonB, default=list)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     host: Mapped[Organisation] = relationship(lazy="raise")
     cases: Mapped[list[CaseResult]] = relationship(secondary=visit_site_case, lazy="raise", order_by=CaseResult.id)

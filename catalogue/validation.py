@@ -48,7 +48,8 @@ def _duplicates(kind: str, slugs: list[str]) -> list[str]:
 
 def _case_problems(case: CaseRecord, organisations: set[str], solutions: set[str]) -> list[str]:
     where = f"case {case.slug!r}"
-    problems = _localised_problems(where, case, ("title", "summary", "challenge", "approach"), case.source_locale)
+    fields = ("title", "summary", "challenge", "approach", "site")
+    problems = _localised_problems(where, case, fields, case.source_locale)
     problems += [f"{where}: unknown solution {slug!r}" for slug in case.solutions if slug not in solutions]
     problems += [
         f"{where}: unknown partner {partner.organisation!r}"

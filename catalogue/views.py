@@ -88,7 +88,7 @@ class CaseSummary(View, kw_only=True, frozen=True):
     slug: str
     title: Text
     summary: Text
-    site: str
+    site: Text
     city: str
     country: str
     from_year: int
@@ -123,7 +123,7 @@ class Money(View, kw_only=True, frozen=True):
 
 class CostView(View, kw_only=True, frozen=True):
     investment: Money | None
-    funding_model: str
+    funding_model: str | None
     payback_years: float | None
     source: str
     as_of: dt.date
@@ -140,6 +140,7 @@ class CaseDetail(CaseSummary, kw_only=True, frozen=True):
     partners: list[PartnerView]
     outcomes: list[OutcomeView]
     cost: CostView | None
+    sources: list[str]
     solutions: list[SolutionRef]
     visit_sites: list["VisitSiteRef"]
 
@@ -181,10 +182,11 @@ class VisitSiteView(View, kw_only=True, frozen=True):
     latitude: float
     longitude: float
     tour_languages: list[str]
-    capacity: int
+    capacity: int | None
     cases: list[CaseRef]
     demo: bool
     locales: list[str]
+    sources: list[str]
 
 
 class LocaleView(View, kw_only=True, frozen=True):

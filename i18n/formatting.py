@@ -109,3 +109,10 @@ def numbers(values: list[float], locale: str) -> str:
 def years_duration(value: float, locale: str) -> str:
     """A length of time in years, spelled out with the locale's plural rules ("4,5 år")."""
     return format_unit(round(value, 1), "duration-year", length="long", locale=locale)
+
+
+def coordinates(latitude: float, longitude: float, locale: str) -> str:
+    """A position in decimal degrees to five places (about a metre), such as "55.67594° N, 12.56553° E"."""
+    north = format_decimal(abs(latitude), format="0.00000", locale=locale)
+    east = format_decimal(abs(longitude), format="0.00000", locale=locale)
+    return f"{north}°\u00a0{'N' if latitude >= 0 else 'S'}, {east}°\u00a0{'E' if longitude >= 0 else 'W'}"

@@ -15,6 +15,8 @@ INTERFACE_LOCALES: tuple[str, ...] = ("da", "en", "de")
 FALLBACK_LOCALE = "en"
 
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+#: Language codes that stand for a supported locale under another name.
+_ALIASES = {"no": "nb", "nn": "nb", "zh_hans": "zh", "zh_cn": "zh", "zh_sg": "zh"}
 
 
 def is_well_formed(tag: str) -> bool:
@@ -28,6 +30,9 @@ def negotiate(preferred: Iterable[str], available: tuple[str, ...]) -> str | Non
     for tag in wanted:
         if tag.lower() in available:
             return tag.lower()
+        alias = _ALIASES.get(tag.lower()) or _ALIASES.get(tag.lower().split("_")[0])
+        if alias in available:
+            return alias
         try:
             language = Locale.parse(tag).language
         except (UnknownLocaleError, ValueError):

@@ -39,10 +39,12 @@ class Filters(msgspec.Struct, frozen=True, kw_only=True):
 
     q: str | None = None
     theme: str | None = None
+    #: Kind of the organisation involved: the provider, a partner, the host, or the organisation listed.
     organisation_kind: str | None = None
     country: str | None = None
     available_locale: str | None = None
-    kind: str | None = None
+    #: Kind of visit site.
+    site_kind: str | None = None
     page: int = 1
     per_page: int = 20
 
@@ -153,7 +155,8 @@ def _solution_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 def _case_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [t.CaseResult.is_published.is_(True)]
     if filters.theme:
-        conditions.append(t.CaseResult.solutions.any(t.Solution.themes.any(t.Theme.slug == filters.theme)))
+        themed = and_(t.Solution.is_published.is_(True), t.Solution.themes.any(t.Theme.slug == filters.theme))
+        conditions.append(t.CaseResult.solutions.any(themed))
     if filters.organisation_kind:
         partner_kind = t.CasePartner.organisation.has(t.Organisation.kind == filters.organisation_kind)
         conditions.append(t.CaseResult.partners.any(partner_kind))
@@ -166,8 +169,8 @@ def _case_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 def _organisation_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if filters.organisation_kind or filters.kind:
-        conditions.append(t.Organisation.kind == (filters.organisation_kind or filters.kind))
+    if filters.organisation_kind:
+        conditions.append(t.Organisation.kind == filters.organisation_kind)
     if filters.country:
         conditions.append(t.Organisation.country == filters.country)
     if filters.theme:
@@ -186,14 +189,15 @@ def _organisation_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 def _visit_site_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if filters.kind:
-        conditions.append(t.VisitSite.kind == filters.kind)
+    if filters.site_kind:
+        conditions.append(t.VisitSite.kind == filters.site_kind)
     if filters.country:
         conditions.append(t.VisitSite.country == filters.country)
     if filters.organisation_kind:
         conditions.append(t.VisitSite.host.has(t.Organisation.kind == filters.organisation_kind))
     if filters.theme:
-        themed = t.CaseResult.solutions.any(t.Solution.themes.any(t.Theme.slug == filters.theme))
+        themed_solution = and_(t.Solution.is_published.is_(True), t.Solution.themes.any(t.Theme.slug == filters.theme))
+        themed = and_(t.CaseResult.is_published.is_(True), t.CaseResult.solutions.any(themed_solution))
         conditions.append(t.VisitSite.cases.any(themed))
     if filters.available_locale:
         conditions.append(_has_public_text(t.VisitSiteText, t.VisitSite.id, "name", filters.available_locale))

@@ -93,18 +93,18 @@ def _case(record: CaseRecord, orgs: dict[str, t.Organisation], solutions: dict[s
     investment = cost.investment if cost else None
     case = t.CaseResult(
         slug=record.slug,
-        site=record.site,
         city=record.city,
         country=record.country,
         from_year=record.from_year,
         to_year=record.to_year,
         investment_amount=investment.amount if investment else None,
         investment_currency=investment.currency if investment else None,
-        funding_model=cost.funding_model.value if cost else None,
+        funding_model=cost.funding_model.value if cost and cost.funding_model else None,
         payback_years=cost.payback_years if cost else None,
         cost_source=cost.source if cost else None,
         cost_as_of=cost.as_of if cost else None,
         is_demo=record.demo,
+        sources=list(record.sources),
         solutions=[solutions[slug] for slug in record.solutions],
         partners=[
             t.CasePartner(organisation=orgs[p.organisation], role=p.role.value, position=n)
@@ -118,6 +118,7 @@ def _case(record: CaseRecord, orgs: dict[str, t.Organisation], solutions: dict[s
         "summary": record.summary,
         "challenge": record.challenge,
         "approach": record.approach,
+        "site": record.site,
     }
     _store_texts(case, t.CaseText, record.source_locale, fields)
     for position, item in enumerate(record.outcomes):
@@ -159,6 +160,7 @@ def _visit_site(
         tour_languages=list(dict.fromkeys(record.tour_languages)),
         capacity=record.capacity,
         is_demo=record.demo,
+        sources=list(record.sources),
         cases=[cases[slug] for slug in record.cases],
         texts=[],
     )

@@ -30,7 +30,7 @@ SOLUTION_DETAIL = (
 
 CASE_REF = (_texts(t.CaseResult.texts, t.CaseText, "title"),)
 CASE_SUMMARY = (
-    _texts(t.CaseResult.texts, t.CaseText, "title", "summary"),
+    _texts(t.CaseResult.texts, t.CaseText, "title", "summary", "site"),
     selectinload(t.CaseResult.solutions).selectinload(t.Solution.themes),
 )
 CASE_DETAIL = (

@@ -1,4 +1,11 @@
-"""Pure builders from stored entries to views resolved for one reader's locale."""
+"""Pure builders from stored entries to views resolved for one reader's locale.
+
+A detail view extends its summary: it is built from the summary's fields plus its own.
+"""
+
+from typing import Any
+
+import msgspec
 
 from catalogue import tables as t
 from catalogue import views as v
@@ -13,6 +20,10 @@ def _text(fields: dict[str, LocalisedText], field: str, locale: str) -> v.Text:
 
 def _locales(fields: dict[str, LocalisedText], field: str = "title") -> list[str]:
     return fields[field].public_locales() if field in fields else []
+
+
+def _fields(summary: msgspec.Struct) -> dict[str, Any]:
+    return msgspec.structs.asdict(summary)
 
 
 def localised(owner: HasTexts, field: str, locale: str) -> v.Text:
@@ -31,23 +42,19 @@ def organisation_ref(org: t.Organisation) -> v.OrganisationRef:
     return v.OrganisationRef(slug=org.slug, name=org.name, kind=org.kind)
 
 
-def _organisation_fields(org: t.Organisation, locale: str) -> dict[str, object]:
-    fields = fields_of(org.texts)
-    return {
-        "slug": org.slug,
-        "name": org.name,
-        "kind": org.kind,
-        "helix_role": org.helix_role,
-        "city": org.city,
-        "country": org.country,
-        "demo": org.is_demo,
-        "description": _text(fields, "description", locale),
-        "locales": _locales(fields, "description"),
-    }
-
-
 def organisation_summary(org: t.Organisation, locale: str) -> v.OrganisationSummary:
-    return v.OrganisationSummary(**_organisation_fields(org, locale))  # type: ignore[arg-type]
+    fields = fields_of(org.texts)
+    return v.OrganisationSummary(
+        slug=org.slug,
+        name=org.name,
+        kind=org.kind,
+        helix_role=org.helix_role,
+        city=org.city,
+        country=org.country,
+        demo=org.is_demo,
+        description=_text(fields, "description", locale),
+        locales=_locales(fields, "description"),
+    )
 
 
 def organisation_detail(
@@ -57,7 +64,7 @@ def organisation_detail(
     if org.contact_name or org.contact_email or org.contact_phone:
         contact = v.Contact(name=org.contact_name, email=org.contact_email, phone=org.contact_phone)
     return v.OrganisationDetail(
-        **_organisation_fields(org, locale),  # type: ignore[arg-type]
+        **_fields(organisation_summary(org, locale)),
         cvr=org.cvr,
         address=org.address,
         postcode=org.postcode,
@@ -73,31 +80,30 @@ def solution_ref(solution: t.Solution, locale: str) -> v.SolutionRef:
     return v.SolutionRef(slug=solution.slug, title=localised(solution, "title", locale))
 
 
-def _solution_fields(solution: t.Solution, locale: str) -> tuple[dict[str, LocalisedText], dict[str, object]]:
-    fields = fields_of(solution.texts)
-    return fields, {
-        "slug": solution.slug,
-        "title": _text(fields, "title", locale),
-        "summary": _text(fields, "summary", locale),
-        "provider": organisation_ref(solution.provider),
-        "themes": [theme.slug for theme in solution.themes],
-        "maturity": solution.maturity,
-        "sdgs": list(solution.sdgs),
-        "markets": list(solution.markets),
-        "demo": solution.is_demo,
-        "locales": _locales(fields),
-    }
+def _solution_summary(solution: t.Solution, fields: dict[str, LocalisedText], locale: str) -> v.SolutionSummary:
+    return v.SolutionSummary(
+        slug=solution.slug,
+        title=_text(fields, "title", locale),
+        summary=_text(fields, "summary", locale),
+        provider=organisation_ref(solution.provider),
+        themes=[theme.slug for theme in solution.themes],
+        maturity=solution.maturity,
+        sdgs=list(solution.sdgs),
+        markets=list(solution.markets),
+        demo=solution.is_demo,
+        locales=_locales(fields),
+    )
 
 
 def solution_summary(solution: t.Solution, locale: str) -> v.SolutionSummary:
-    return v.SolutionSummary(**_solution_fields(solution, locale)[1])  # type: ignore[arg-type]
+    return _solution_summary(solution, fields_of(solution.texts), locale)
 
 
 def solution_detail(solution: t.Solution, cases: list[t.CaseResult], locale: str) -> v.SolutionDetail:
-    fields, common = _solution_fields(solution, locale)
+    fields = fields_of(solution.texts)
     benefits = _text(fields, "benefits", locale)
     return v.SolutionDetail(
-        **common,  # type: ignore[arg-type]
+        **_fields(_solution_summary(solution, fields, locale)),
         description=_text(fields, "description", locale),
         benefits=v.Lines(
             items=[line.strip() for line in benefits.text.splitlines() if line.strip()],
@@ -112,27 +118,26 @@ def case_ref(case: t.CaseResult, locale: str) -> v.CaseRef:
     return v.CaseRef(slug=case.slug, title=localised(case, "title", locale), city=case.city, country=case.country)
 
 
-def _case_fields(case: t.CaseResult, locale: str) -> tuple[dict[str, LocalisedText], dict[str, object]]:
-    fields = fields_of(case.texts)
-    all_themes = {theme.slug: theme for solution in case.solutions for theme in solution.themes}
-    themes = sorted(all_themes, key=lambda slug: (all_themes[slug].position, slug))
-    return fields, {
-        "slug": case.slug,
-        "title": _text(fields, "title", locale),
-        "summary": _text(fields, "summary", locale),
-        "site": case.site,
-        "city": case.city,
-        "country": case.country,
-        "from_year": case.from_year,
-        "to_year": case.to_year,
-        "themes": themes,
-        "demo": case.is_demo,
-        "locales": _locales(fields),
-    }
+def _case_summary(case: t.CaseResult, fields: dict[str, LocalisedText], locale: str) -> v.CaseSummary:
+    published = (solution for solution in case.solutions if solution.is_published)
+    themes = {theme.slug: theme for solution in published for theme in solution.themes}
+    return v.CaseSummary(
+        slug=case.slug,
+        title=_text(fields, "title", locale),
+        summary=_text(fields, "summary", locale),
+        site=_text(fields, "site", locale),
+        city=case.city,
+        country=case.country,
+        from_year=case.from_year,
+        to_year=case.to_year,
+        themes=sorted(themes, key=lambda slug: (themes[slug].position, slug)),
+        demo=case.is_demo,
+        locales=_locales(fields),
+    )
 
 
 def case_summary(case: t.CaseResult, locale: str) -> v.CaseSummary:
-    return v.CaseSummary(**_case_fields(case, locale)[1])  # type: ignore[arg-type]
+    return _case_summary(case, fields_of(case.texts), locale)
 
 
 def outcome_view(outcome: t.Outcome, locale: str) -> v.OutcomeView:
@@ -157,7 +162,7 @@ def outcome_view(outcome: t.Outcome, locale: str) -> v.OutcomeView:
 
 
 def _cost_view(case: t.CaseResult) -> v.CostView | None:
-    if case.funding_model is None or case.cost_source is None or case.cost_as_of is None:
+    if case.cost_source is None or case.cost_as_of is None:
         return None
     investment = None
     if case.investment_amount is not None and case.investment_currency:
@@ -172,14 +177,15 @@ def _cost_view(case: t.CaseResult) -> v.CostView | None:
 
 
 def case_detail(case: t.CaseResult, sites: list[t.VisitSite], locale: str) -> v.CaseDetail:
-    fields, common = _case_fields(case, locale)
+    fields = fields_of(case.texts)
     return v.CaseDetail(
-        **common,  # type: ignore[arg-type]
+        **_fields(_case_summary(case, fields, locale)),
         challenge=_text(fields, "challenge", locale),
         approach=_text(fields, "approach", locale),
         partners=[v.PartnerView(organisation=organisation_ref(p.organisation), role=p.role) for p in case.partners],
         outcomes=[outcome_view(outcome, locale) for outcome in case.outcomes],
         cost=_cost_view(case),
+        sources=list(case.sources),
         solutions=[solution_ref(solution, locale) for solution in case.solutions if solution.is_published],
         visit_sites=[v.VisitSiteRef(slug=s.slug, name=localised(s, "name", locale), city=s.city) for s in sites],
     )
@@ -202,7 +208,8 @@ def visit_site_view(site: t.VisitSite, locale: str) -> v.VisitSiteView:
         longitude=site.longitude,
         tour_languages=list(site.tour_languages),
         capacity=site.capacity,
-        cases=[case_ref(case, locale) for case in site.cases],
+        cases=[case_ref(case, locale) for case in site.cases if case.is_published],
         demo=site.is_demo,
         locales=_locales(fields, "name"),
+        sources=list(site.sources),
     )

@@ -18,12 +18,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Demo catalogue files loaded into an empty database.
     demo_data_dir: Path = PROJECT_ROOT / "data" / "demo"
     debug: bool = False
+    #: Address readers reach the catalogue at (canonical and alternate links); default: HOST and PORT.
+    public_url: str = ""
     #: Views kept in memory per process while the catalogue is unchanged; 0 turns the cache off.
     view_cache_entries: int = 2048
 
+    @property
+    def base_url(self) -> str:
+        """The public address without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
-        """Settings from ``DATABASE_URL``, ``HOST``, ``PORT``, ``DATA_DIR``, ``VIEW_CACHE_ENTRIES`` and ``DEBUG``."""
+        """Settings from ``DATABASE_URL``, ``HOST``, ``PORT``, ``PUBLIC_URL``, ``DATA_DIR``, ``VIEW_CACHE_ENTRIES``
+        and ``DEBUG``."""
         data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "var").resolve()
         default_url = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
         numbers = {}
@@ -40,4 +48,5 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             view_cache_entries=numbers["VIEW_CACHE_ENTRIES"],
             data_dir=data_dir,
             debug=(env.get("DEBUG") or "").lower() in {"1", "true", "yes"},
+            public_url=env.get("PUBLIC_URL") or "",
         )

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -78,6 +78,14 @@ async def _seed(url: str) -> None:
             await session.execute(
                 update(t.Solution).where(t.Solution.slug == "test-unpublished").values(is_published=False)
             )
+            # A French draft: never shown, never found, and no reason to call the entry available in French.
+            sensors = await session.scalar(select(t.Solution.id).where(t.Solution.slug == "test-harbour-sensors"))
+            session.add(
+                t.SolutionText(
+                    owner_id=sensors, field="title", locale="fr", text="Capteurs portuaires (brouillon)",
+                    folded="capteurs portuaires (brouillon)", state="draft", is_source=False,
+                )
+            )  # fmt: skip
             await session.commit()
     finally:
         await engine.dispose()

@@ -1,10 +1,11 @@
 """The JSON API: every endpoint, filter, locale answer, ETag and problem detail, on both databases."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Client
+from tests.conftest import Client, make_client
 
 
 def get(client: Client, url: str, status: int = 200, headers: dict[str, str] | None = None) -> Any:
@@ -60,6 +61,7 @@ def test_unpublished_solution_is_hidden(client: Client) -> None:
         ("theme=test-theme&available_locale=zh", ["test-harbour-sensors"]),
         ("theme=test-theme&available_locale=ja", ["test-quiet-asphalt"]),
         ("theme=test-theme&available_locale=ar", []),
+        ("theme=test-theme&available_locale=fr", []),
     ],
 )
 def test_solution_filters(client: Client, query: str, expected: list[str]) -> None:
@@ -124,18 +126,29 @@ def test_case_filters(client: Client, query: str, expected: list[str]) -> None:
     assert slugs(get(client, f"/api/v1/cases?per_page=100&{query}")) == expected
 
 
+def test_draft_translation_is_never_served(client: Client) -> None:
+    title = get(client, "/api/v1/solutions/test-harbour-sensors?lang=fr")["data"]["title"]
+    assert (title["locale"], title["fallback"]) == ("en", True)
+
+
 def test_organisations(client: Client) -> None:
     municipalities = get(client, "/api/v1/organisations?kind=municipality&per_page=100")
     assert "test-fjordby-kommune" in slugs(municipalities)
     assert {item["kind"] for item in municipalities["items"]} == {"municipality"}
     assert slugs(get(client, "/api/v1/organisations?q=testleverandor")) == ["test-provider"]
+    companies = get(client, "/api/v1/organisations?organisation_kind=company&per_page=100")
+    assert {item["kind"] for item in companies["items"]} == {"company"}
+    both = get(client, "/api/v1/organisations?organisation_kind=company&kind=municipality&per_page=100")
+    assert slugs(both) == slugs(companies)
     assert slugs(get(client, "/api/v1/organisations?theme=test-theme")) == ["test-provider"]
     org = get(client, "/api/v1/organisations/test-fjordby-kommune?lang=de")["data"]
     assert org["cvr"] == "64942212"
     assert org["description"]["fallback"] is True
     assert [case["slug"] for case in org["cases"]] == ["test-harbour-bath"]
     provider = get(client, "/api/v1/organisations/test-provider")["data"]
-    assert [s["slug"] for s in provider["solutions"]] == ["test-harbour-sensors", "test-quiet-asphalt"]
+    assert [s["slug"] for s in provider["solutions"]] == [
+        "test-aardvark-pumps", "test-harbour-sensors", "test-quiet-asphalt", "test-zebra-tunnel",
+    ]  # fmt: skip
 
 
 def test_visit_sites(client: Client) -> None:
@@ -151,9 +164,9 @@ def test_visit_sites(client: Client) -> None:
 
 def test_themes_in_order_and_localised(client: Client) -> None:
     themes = get(client, "/api/v1/themes?lang=da")
-    assert themes["data"][-1]["slug"] == "test-theme"
-    assert themes["data"][-1]["label"]["text"] == "Testtema"
-    assert len(themes["data"]) == 8
+    assert [theme["slug"] for theme in themes["data"][-2:]] == ["test-theme", "test-ranking"]
+    assert themes["data"][-2]["label"]["text"] == "Testtema"
+    assert len(themes["data"]) == 9
 
 
 def test_locales(client: Client) -> None:
@@ -274,3 +287,50 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
 def test_control_characters_and_odd_unicode_never_reach_the_database(client: Client, url: str, status: int) -> None:
     response = client.get(url)
     assert response.status_code == status, response.text
+
+
+@pytest.mark.parametrize("url", ["/api/v1/themes?lang=da", "/healthz", "/?lang=de", "/schema/openapi.json"])
+def test_head_answers_like_get_without_a_body(client: Client, url: str) -> None:
+    get_answer = client.get(url)
+    head_answer = client.head(url)
+    assert head_answer.status_code == 200
+    assert head_answer.content == b""
+    assert head_answer.headers["etag"] == get_answer.headers["etag"]
+    assert head_answer.headers["content-length"] == str(len(get_answer.content))
+    assert client.head(url, headers={"If-None-Match": get_answer.headers["etag"]}).status_code == 304
+    assert client.head("/api/v1/solutions/no-such-solution").status_code == 404
+
+
+def test_problem_details_are_described_in_the_schema(client: Client) -> None:
+    schema = get(client, "/schema/openapi.json")
+    response = schema["paths"]["/api/v1/cases/{slug}"]["get"]["responses"]["404"]
+    reference = response["content"]["application/problem+json"]["schema"]["$ref"]
+    problem = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
+    assert {"title", "status", "detail", "instance", "type", "invalid_params"} <= set(problem["properties"])
+    assert "503" in schema["paths"]["/healthz"]["get"]["responses"]
+
+
+def test_security_headers(client: Client) -> None:
+    for url in ("/api/v1/themes", "/?lang=en"):
+        headers = client.get(url).headers
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    policy = client.get("/?lang=en").headers["content-security-policy"]
+    assert "script-src" not in policy and "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_links_never_come_from_the_host_header(client: Client) -> None:
+    page = client.get("/?lang=en", headers={"Host": "attacker.example"}).text
+    assert "attacker.example" not in page
+    assert 'hreflang="de" href="http://127.0.0.1:8000/?lang=de"' in page
+
+
+def test_an_unreachable_database_is_a_503(tmp_path: Path) -> None:
+    with make_client("postgresql://postgres@127.0.0.1:1/nowhere", tmp_path) as unreachable:
+        assert unreachable.get("/healthz").status_code == 503
+        response = unreachable.get("/api/v1/solutions")
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "database" in response.json()["detail"]
+        assert unreachable.get("/?lang=de").status_code == 503

@@ -11,10 +11,12 @@ import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from services.importing import read_catalogue_files
 from services.settings import Settings
 from services.web.app import create_app
-from tests.conftest import SeededDatabases
+from tests.conftest import DEMO_DATA, SeededDatabases
 
+DEMO = read_catalogue_files(DEMO_DATA.glob("*.toml"))
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -31,6 +33,11 @@ PAGES = [
     "/visit-sites",
     "/visit-sites/test-harbour-visit",
     "/solutions/no-such-solution",
+    "/?theme=climate-adaptation",
+    # The demo entries with the most on their pages.
+    "/cases/" + max(DEMO.cases, key=lambda case: len(case.outcomes)).slug,
+    "/organisations/" + max(DEMO.organisations, key=lambda org: len(org.description)).slug,
+    "/visit-sites/" + next(site.slug for site in DEMO.visit_sites if not site.demo),
 ]
 
 

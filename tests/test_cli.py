@@ -31,10 +31,10 @@ def test_seed_loads_an_empty_database_once(
     settings = Settings(database_url=empty_database(backend, tmp_path), data_dir=tmp_path)
     assert main(["seed", "--data", str(TEST_DATA)], settings) == 0
     assert capsys.readouterr().out.strip() == "demo catalogue loaded"
-    assert asyncio.run(_count(settings.database_url)) == 3
+    assert asyncio.run(_count(settings.database_url)) == 5
     assert main(["seed", "--data", str(TEST_DATA)], settings) == 0
     assert capsys.readouterr().out.strip() == "catalogue not empty: nothing loaded"
-    assert asyncio.run(_count(settings.database_url)) == 3
+    assert asyncio.run(_count(settings.database_url)) == 5
 
 
 def test_invalid_data_is_reported_and_nothing_is_stored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,16 @@ def test_seventeen_content_locales() -> None:
 
 @pytest.mark.parametrize(
     ("preferred", "expected"),
-    [(["de-AT"], "de"), (["pt_BR"], "pt"), (["zh-Hans-CN"], "zh"), (["xx", "sv"], "sv"), (["tlh"], None)],
+    [
+        (["de-AT"], "de"),
+        (["pt_BR"], "pt"),
+        (["zh-Hans-CN"], "zh"),
+        (["xx", "sv"], "sv"),
+        (["tlh"], None),
+        (["no"], "nb"),
+        (["nn-NO"], "nb"),
+        (["nb-NO"], "nb"),
+    ],
 )
 def test_negotiate_by_tag_then_language(preferred: list[str], expected: str | None) -> None:
     assert negotiate(preferred, CONTENT_LOCALES) == expected

@@ -33,3 +33,27 @@ def test_migrations_from_empty_match_the_tables(
         migrations.upgrade(url)
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_catalogue_table_raises_the_revision(
+    backend: str, empty_database: EmptyDatabase, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    url = empty_database(backend, tmp_path_factory.mktemp(f"triggers-{backend}"))
+    migrations.upgrade(url)
+    engine = sync_engine(url)
+    catalogue_tables = set(metadata.tables) - {"catalogue_revision"}
+    try:
+        with engine.connect() as connection:
+            if backend == "sqlite":
+                rows = connection.exec_driver_sql("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+                events = {(table, sql.split()[4]) for table, sql in rows}
+            else:
+                rows = connection.exec_driver_sql(
+                    "SELECT event_object_table, event_manipulation FROM information_schema.triggers"
+                )
+                events = {(table, event) for table, event in rows}
+            expected = {(table, event) for table in catalogue_tables for event in ("INSERT", "UPDATE", "DELETE")}
+            assert expected <= events
+    finally:
+        engine.dispose()

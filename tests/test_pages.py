@@ -134,6 +134,12 @@ def test_unknown_entry_is_a_page_in_the_readers_language(browser: Client) -> Non
     assert translations("de").gettext("Page not found") in page.body_text
 
 
+@pytest.mark.parametrize("page_number", ["-3", "0", "abc", "²", "①", "99999999999999999999"])
+def test_bad_page_numbers_show_the_first_page(browser: Client, page_number: str) -> None:
+    page = open_page(browser, f"/?lang=en&page={page_number}")
+    assert "Page 1 of" in page.body_text
+
+
 def test_bad_page_parameters_fall_back_quietly(browser: Client) -> None:
     page = open_page(browser, "/?page=-3&theme=&country=Denmark&organisation_kind=castle&lang=en")
     assert page.html_lang == "en"
@@ -143,10 +149,14 @@ def test_bad_page_parameters_fall_back_quietly(browser: Client) -> None:
 
 
 def test_pagination_links_keep_the_filters(browser: Client) -> None:
-    response = browser.get("/organisations?lang=en&kind=company")
-    page = Page(response.text)
-    if "Next" in page.body_text:
-        assert "kind=company" in response.text.split('rel="next"')[1].split(">")[0]
+    total = browser.get("/api/v1/solutions?organisation_kind=company").json()["total"]
+    assert total > 12, "the demo catalogue has more than one page of company solutions"
+    first = browser.get("/?lang=en&organisation_kind=company")
+    next_link = first.text.split('rel="next" href="')[1].split('"')[0]
+    assert next_link == "/?organisation_kind=company&amp;page=2"
+    second = Page(browser.get("/?organisation_kind=company&page=2&lang=en").text)
+    assert "Page 2 of" in second.body_text
+    assert "Previous" in second.body_text
 
 
 @pytest.mark.parametrize("url", ["/?q=a%00b", "/?theme=a%00b", "/solutions/a%00b", "/cases?country=%00%00"])

@@ -1,8 +1,10 @@
 """Cached views are answered only while the catalogue revision they came from is current."""
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -57,7 +59,7 @@ async def _change(url: str, change: str) -> None:
 def test_every_change_reaches_readers(backend: str, empty_database: EmptyDatabase, tmp_path: Path) -> None:
     url = empty_database(backend, tmp_path)
     migrations.upgrade(url)
-    assert asyncio.run(_import(url)) == 1
+    assert asyncio.run(_import(url)) > 0
     with make_client(url, tmp_path) as client:
         detail = "/api/v1/solutions/test-quiet-asphalt?lang=da"
         assert client.get(detail).json()["data"]["title"]["text"] == "Støjsvag asfalt"
@@ -67,3 +69,35 @@ def test_every_change_reaches_readers(backend: str, empty_database: EmptyDatabas
         asyncio.run(_change(url, "unpublish"))
         assert client.get(detail).status_code == 404
         assert "test-quiet-asphalt" not in client.get("/api/v1/solutions?q=asfalt").text
+
+
+def _execute_outside_the_application(url: str, statement: str) -> None:
+    """Run ``statement`` through the database's own driver, as an administrator's script would."""
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+            connection.execute(statement)
+        return
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as connection:
+        connection.execute(statement)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_changes_made_outside_the_application_reach_readers_too(
+    backend: str, empty_database: EmptyDatabase, tmp_path: Path
+) -> None:
+    url = empty_database(backend, tmp_path)
+    migrations.upgrade(url)
+    asyncio.run(_import(url))
+    with make_client(url, tmp_path) as client:
+        site = "/api/v1/visit-sites/test-harbour-visit?lang=en"
+        assert [case["slug"] for case in client.get(site).json()["data"]["cases"]] == ["test-harbour-bath"]
+        _execute_outside_the_application(
+            url, "UPDATE case_result SET is_published = false WHERE slug = 'test-harbour-bath'"
+        )
+        assert client.get(site).json()["data"]["cases"] == []
+        assert client.get("/api/v1/cases/test-harbour-bath").status_code == 404
+        assert client.get("/api/v1/visit-sites?theme=test-theme").json()["total"] == 0
+        org = client.get("/api/v1/organisations/test-fjordby-kommune").json()["data"]
+        assert org["cases"] == []
+        _execute_outside_the_application(url, "DELETE FROM solution_theme")
+        assert client.get("/api/v1/solutions?theme=test-theme").json()["total"] == 0

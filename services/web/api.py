@@ -16,7 +16,7 @@ from services import browsing
 from services.browsing import MAX_PER_PAGE, Filters
 from services.web.dependencies import Session
 from services.web.locale import choose_locale
-from services.web.problems import PROBLEM_JSON
+from services.web.problems import PROBLEM_JSON, ProblemDetails
 
 Lang = Annotated[
     str | None,
@@ -55,11 +55,21 @@ T = TypeVar("T")
 
 _ERRORS = {
     304: ResponseSpec(None, description="Not modified: the `If-None-Match` ETag is current."),
-    400: ResponseSpec(dict[str, Any], description="Invalid query parameter.", media_type=PROBLEM_JSON),
+    400: ResponseSpec(
+        ProblemDetails, description="A query parameter is invalid.", media_type=PROBLEM_JSON, generate_examples=False
+    ),
+    503: ResponseSpec(
+        ProblemDetails, description="The database cannot be reached.", media_type=PROBLEM_JSON, generate_examples=False
+    ),
 }
 _ERRORS_404 = {
     **_ERRORS,
-    404: ResponseSpec(dict[str, Any], description="No such entry.", media_type=PROBLEM_JSON),
+    404: ResponseSpec(
+        ProblemDetails,
+        description="No published entry has this slug.",
+        media_type=PROBLEM_JSON,
+        generate_examples=False,
+    ),
 }
 
 
@@ -85,6 +95,7 @@ async def provide_reader(request: Request[Any, Any, Any], lang: Lang = None) -> 
 async def provide_filters(
     q: Query = None,
     theme: ThemeSlug = None,
+    organisation_kind: OrganisationKindFilter = None,
     country: Country = None,
     available_locale: AvailableLocale = None,
     page: PageNumber = 1,
@@ -93,6 +104,7 @@ async def provide_filters(
     return Filters(
         q=q,
         theme=theme,
+        organisation_kind=organisation_kind,
         country=country.upper() if country else None,
         available_locale=available_locale,
         page=page,
@@ -111,10 +123,8 @@ class CatalogueApi(Controller):
         db_session: Session,
         reader: NamedDependency[Reader],
         filters: NamedDependency[Filters],
-        organisation_kind: OrganisationKindFilter = None,
     ) -> Response[v.Page[v.SolutionSummary]]:
         """Published solutions, best search matches first."""
-        filters = msgspec.structs.replace(filters, organisation_kind=organisation_kind)
         return reader.respond(await browsing.list_solutions(db_session, filters, reader.locale, reader.requested))
 
     @get("/solutions/{slug:str}", responses=_ERRORS_404)
@@ -130,10 +140,8 @@ class CatalogueApi(Controller):
         db_session: Session,
         reader: NamedDependency[Reader],
         filters: NamedDependency[Filters],
-        organisation_kind: OrganisationKindFilter = None,
     ) -> Response[v.Page[v.CaseSummary]]:
         """Published case results, best search matches first."""
-        filters = msgspec.structs.replace(filters, organisation_kind=organisation_kind)
         return reader.respond(await browsing.list_cases(db_session, filters, reader.locale, reader.requested))
 
     @get("/cases/{slug:str}", responses=_ERRORS_404)
@@ -149,10 +157,13 @@ class CatalogueApi(Controller):
         db_session: Session,
         reader: NamedDependency[Reader],
         filters: NamedDependency[Filters],
-        kind: OrganisationKindFilter = None,
+        kind: Annotated[
+            OrganisationKind | None,
+            QueryParameter(description="Same as `organisation_kind`, which wins if both are given."),
+        ] = None,
     ) -> Response[v.Page[v.OrganisationSummary]]:
         """Organisations across the triple helix: companies, public bodies, knowledge institutions."""
-        filters = msgspec.structs.replace(filters, kind=kind)
+        filters = msgspec.structs.replace(filters, organisation_kind=filters.organisation_kind or kind)
         return reader.respond(await browsing.list_organisations(db_session, filters, reader.locale, reader.requested))
 
     @get("/organisations/{slug:str}", responses=_ERRORS_404)
@@ -169,10 +180,9 @@ class CatalogueApi(Controller):
         reader: NamedDependency[Reader],
         filters: NamedDependency[Filters],
         kind: Annotated[VisitSiteKind | None, QueryParameter(description="Living lab or reference site.")] = None,
-        organisation_kind: OrganisationKindFilter = None,
     ) -> Response[v.Page[v.VisitSiteView]]:
-        """Living labs and reference sites delegations can visit."""
-        filters = msgspec.structs.replace(filters, kind=kind, organisation_kind=organisation_kind)
+        """Living labs and reference sites delegations can visit; `organisation_kind` is the host's kind."""
+        filters = msgspec.structs.replace(filters, site_kind=kind)
         return reader.respond(await browsing.list_visit_sites(db_session, filters, reader.locale, reader.requested))
 
     @get("/visit-sites/{slug:str}", responses=_ERRORS_404)

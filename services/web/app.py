@@ -4,12 +4,14 @@ from typing import Any
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar, Request, Response, get
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.static_files import create_static_files_router
 from sqlalchemy import text
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from catalogue.database import async_engine
 from services.errors import InvalidQuery, NotFound
@@ -17,13 +19,26 @@ from services.settings import Settings
 from services.view_cache import VIEWS
 from services.web import pages, problems
 from services.web.api import CatalogueApi
-from services.web.conditional import conditional_get
+from services.web.conditional import conditional_get, head_as_get
 from services.web.dependencies import Session
 
 STATIC_DIR = pages.WEB_DIR / "static"
+#: The API reference viewer served at /schema, pinned so that what readers' browsers load is known.
+SCALAR_VERSION = "1.72.1"
+SECURITY_HEADERS = [
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="Referrer-Policy", value="strict-origin-when-cross-origin"),
+    ResponseHeader(name="X-Frame-Options", value="DENY"),
+]
 
 
-@get("/healthz", tags=["health"], cache_control=None)
+@get(
+    "/healthz",
+    tags=["health"],
+    responses={
+        503: ResponseSpec(dict[str, str], description="The database cannot be reached.", generate_examples=False)
+    },
+)
 async def healthz(db_session: Session) -> Response[dict[str, str]]:
     """Whether the service can reach its database."""
     try:
@@ -51,7 +66,7 @@ def create_app(settings: Settings) -> Litestar:
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             CatalogueApi,
@@ -60,14 +75,17 @@ def create_app(settings: Settings) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
         middleware=[conditional_get],
+        response_headers=SECURITY_HEADERS,
         openapi_config=OpenAPIConfig(
             title="Smart Denmark catalogue",
             version="1",
             description="Danish smart-city solutions, their measured case results and where to see them.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[ScalarRenderPlugin(version=SCALAR_VERSION)],
         ),
         exception_handlers={
+            OperationalError: _handler(problems.unavailable_problem, 503),
+            InterfaceError: _handler(problems.unavailable_problem, 503),
             ValidationException: _handler(problems.validation_problem, 400),
             InvalidQuery: _handler(problems.invalid_query_problem, 400),
             NotFound: _handler(problems.not_found_problem, 404),
@@ -78,3 +96,6 @@ def create_app(settings: Settings) -> Litestar:
         on_shutdown=[engine.dispose],
         debug=settings.debug,
     )
+    # Before routing, so that every GET route answers HEAD as well.
+    app.asgi_handler = head_as_get(app.asgi_handler)
+    return app

@@ -81,3 +81,23 @@ def conditional_get(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, _Buffer(send, if_none_match))
 
     return middleware
+
+
+def head_as_get(app: ASGIApp) -> ASGIApp:
+    """Wrap ``app`` so that HEAD is answered as GET would be, headers and status alike, without the body."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":  # type: ignore[comparison-overlap]
+            await app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        # In place: the application keeps per-request state (its database session) in this scope.
+        scope["method"] = "GET"  # type: ignore[typeddict-unknown-key]
+        await app(scope, receive, send_without_body)
+
+    return middleware

@@ -3,7 +3,6 @@
 import functools
 import inspect
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +23,10 @@ from services.web.locale import choose_locale
 
 WEB_DIR = Path(__file__).resolve().parent
 LOCALE_COOKIE = "lang"
+#: Pages load nothing but the catalogue's own stylesheet, run no script and are never framed.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 #: Entries per page of a public list.
 PAGE_SIZE = 12
 logger = logging.getLogger(__name__)
@@ -37,17 +40,20 @@ _environment = Environment(
 )
 
 
+#: Every public formatting function, and whether it takes the reader's locale.
+_FORMATTERS = {
+    name: (function, "locale" in inspect.signature(function).parameters)
+    for name, function in vars(formatting).items()
+    if inspect.isfunction(function) and function.__module__ == formatting.__name__ and not name.startswith("_")
+}
+
+
 class Formatter:
-    """Babel formatting bound to one locale, for templates."""
+    """Babel formatting bound to one locale, for templates: ``fmt.quantity(value, unit)``."""
 
     def __init__(self, locale: str) -> None:
-        self.locale = locale
-
-    def __getattr__(self, name: str) -> Callable[..., str]:
-        function: Callable[..., str] = getattr(formatting, name)
-        if "locale" in inspect.signature(function).parameters:
-            return functools.partial(function, locale=self.locale)
-        return function
+        for name, (function, localised) in _FORMATTERS.items():
+            setattr(self, name, functools.partial(function, locale=locale) if localised else function)
 
 
 def _page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
@@ -55,6 +61,13 @@ def _page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
 
     Unlike the API, a page ignores a malformed ``?lang=``: the reader still gets a page.
     """
+    if "page_locale" in request.state:
+        return request.state.page_locale  # type: ignore[no-any-return]
+    request.state.page_locale = _choose_page_locale(request)
+    return request.state.page_locale  # type: ignore[no-any-return]
+
+
+def _choose_page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
     lang = request.query_params.get("lang")
     if lang is not None and not is_well_formed(lang):
         lang = None
@@ -75,6 +88,8 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200, **
     gettext = translations(locale)
     params = {key: value for key, value in request.query_params.items() if key != "lang"}
     path = request.url.path
+    # Absolute links come from the configured address, never from the request's Host header.
+    base = request.app.state.settings.base_url
     html = _environment.get_template(template).render(
         locale=locale,
         direction=formatting.direction(locale),
@@ -83,10 +98,8 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200, **
         fmt=Formatter(locale),
         labels=labels,
         languages=[(code, display_name(code)) for code in INTERFACE_LOCALES],
-        alternates={
-            code: str(request.base_url).rstrip("/") + _url(path, {**params, "lang": code}) for code in INTERFACE_LOCALES
-        },
-        canonical=str(request.base_url).rstrip("/") + _url(path, params),
+        alternates={code: base + _url(path, {**params, "lang": code}) for code in INTERFACE_LOCALES},
+        canonical=base + _url(path, params),
         url=_url,
         path=path,
         params=params,
@@ -102,7 +115,7 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200, **
         status_code=status,
         media_type=MediaType.HTML,
         cookies=cookies,
-        headers={"Content-Language": locale, "Vary": "Accept-Language, Cookie"},
+        headers={"Content-Language": locale, "Vary": "Accept-Language, Cookie", "Content-Security-Policy": PAGE_POLICY},
     )
 
 
@@ -116,7 +129,7 @@ def error_page(request: Request[Any, Any, Any], status: int, error: Exception) -
 def _filters(request: Request[Any, Any, Any], **fixed: Any) -> Filters:
     query = request.query_params
     raw_page = query.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= 10_000 else 1
+    page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and 0 < int(raw_page) <= 10_000 else 1
     country = (query.get("country") or "").upper() or None
     return Filters(
         q=(query.get("q") or "").strip()[:200] or None,
@@ -169,7 +182,7 @@ async def case_page(request: Request[Any, Any, Any], db_session: Session, slug: 
 @get("/organisations", include_in_schema=False)
 async def organisations_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale, _ = _page_locale(request)
-    filters = _filters(request, kind=_choice(request, "kind", OrganisationKind))
+    filters = _filters(request, organisation_kind=_choice(request, "kind", OrganisationKind))
     results = await browsing.list_organisations(db_session, filters, locale, locale)
     return render(request, "organisations.html", results=results, filters=filters)
 
@@ -183,7 +196,7 @@ async def organisation_page(request: Request[Any, Any, Any], db_session: Session
 @get("/visit-sites", include_in_schema=False)
 async def visit_sites_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale, _ = _page_locale(request)
-    filters = _filters(request, kind=_choice(request, "kind", VisitSiteKind))
+    filters = _filters(request, site_kind=_choice(request, "kind", VisitSiteKind))
     results = await browsing.list_visit_sites(db_session, filters, locale, locale)
     return render(request, "visit_sites.html", results=results, filters=filters)
 

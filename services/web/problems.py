@@ -4,7 +4,8 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from litestar import MediaType, Request, Response
+import msgspec
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from services.errors import InvalidQuery, NotFound
@@ -13,54 +14,72 @@ PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger(__name__)
 
 
-def problem(request: Request[Any, Any, Any], status: int, detail: str, **extensions: Any) -> Response[dict[str, Any]]:
+class InvalidParameter(msgspec.Struct, frozen=True):
+    name: str
+    reason: str
+
+
+class ProblemDetails(msgspec.Struct, frozen=True, omit_defaults=True):
+    """What went wrong with a request (RFC 9457)."""
+
+    title: str
+    status: int
+    detail: str
+    instance: str
+    type: str = "about:blank"
+    #: For a bad request: each parameter that was wrong, and why.
+    invalid_params: list[InvalidParameter] | None = None
+
+
+def problem(
+    request: Request[Any, Any, Any], status: int, detail: str, invalid: list[InvalidParameter] | None = None
+) -> Response[ProblemDetails]:
     """A problem-details answer for ``request``."""
-    body = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        **extensions,
-    }
+    body = ProblemDetails(
+        title=HTTPStatus(status).phrase, status=status, detail=detail, instance=request.url.path, invalid_params=invalid
+    )
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def _invalid_parameters(extra: Any) -> list[dict[str, str]]:
+def _invalid_parameters(extra: Any) -> list[InvalidParameter]:
     items = extra if isinstance(extra, list) else [extra] if extra else []
-    parameters = []
-    for item in items:
-        if isinstance(item, dict):
-            name = str(item.get("key") or item.get("source") or "request")
-            parameters.append({"name": name, "reason": str(item.get("message", "is not valid"))})
-    return parameters
+    return [
+        InvalidParameter(
+            name=str(item.get("key") or item.get("source") or "request"),
+            reason=str(item.get("message", "is not valid")),
+        )
+        for item in items
+        if isinstance(item, dict)
+    ]
 
 
-def validation_problem(request: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
+def validation_problem(request: Request[Any, Any, Any], error: ValidationException) -> Response[ProblemDetails]:
     invalid = _invalid_parameters(error.extra)
-    detail = "; ".join(f"{p['name']}: {p['reason']}" for p in invalid) or str(error.detail)
-    return problem(request, 400, detail, invalid_params=invalid)
+    detail = "; ".join(f"{item.name}: {item.reason}" for item in invalid) or str(error.detail)
+    return problem(request, 400, detail, invalid)
 
 
-def invalid_query_problem(request: Request[Any, Any, Any], error: InvalidQuery) -> Response[dict[str, Any]]:
-    return problem(request, 400, str(error), invalid_params=[{"name": error.parameter, "reason": error.message}])
+def invalid_query_problem(request: Request[Any, Any, Any], error: InvalidQuery) -> Response[ProblemDetails]:
+    return problem(request, 400, str(error), [InvalidParameter(name=error.parameter, reason=error.message)])
 
 
-def not_found_problem(request: Request[Any, Any, Any], error: NotFound) -> Response[dict[str, Any]]:
+def not_found_problem(request: Request[Any, Any, Any], error: NotFound) -> Response[ProblemDetails]:
     return problem(request, 404, str(error))
 
 
-def http_problem(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+def http_problem(request: Request[Any, Any, Any], error: HTTPException) -> Response[ProblemDetails]:
     return problem(request, error.status_code, str(error.detail))
 
 
-def internal_problem(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+def unavailable_problem(request: Request[Any, Any, Any], error: Exception) -> Response[ProblemDetails]:
+    logger.error("database unavailable on %s: %s", request.url.path, error)
+    return problem(request, 503, "The catalogue's database cannot be reached; please try again shortly.")
+
+
+def internal_problem(request: Request[Any, Any, Any], error: Exception) -> Response[ProblemDetails]:
     logger.exception("unhandled error on %s", request.url.path, exc_info=error)
     return problem(request, 500, "The server could not answer this request; the error has been logged.")
 
 
 def is_api(request: Request[Any, Any, Any]) -> bool:
     return request.url.path.startswith(("/api/", "/healthz", "/schema"))
-
-
-__all__ = ["PROBLEM_JSON", "MediaType", "problem"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 17:45:36.042583
+Create Date: 2026-11-26 18:18:05.412015
 """
 
 from collections.abc import Sequence
@@ -23,7 +23,6 @@ def upgrade() -> None:
     op.create_table('case_result',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
-    sa.Column('site', sa.String(length=200), nullable=False),
     sa.Column('city', sa.String(length=200), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('from_year', sa.Integer(), nullable=False),
@@ -34,6 +33,7 @@ def upgrade() -> None:
     sa.Column('payback_years', sa.Float(), nullable=True),
     sa.Column('cost_source', sa.String(length=200), nullable=True),
     sa.Column('cost_as_of', sa.Date(), nullable=True),
+    sa.Column('sources', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'cockroachdb').with_variant(advanced_alchemy.types.json.ORA_JSONB(), 'oracle').with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('is_published', sa.Boolean(), nullable=False),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
@@ -44,11 +44,17 @@ def upgrade() -> None:
     with op.batch_alter_table('case_result', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_result_country'), ['country'], unique=False)
 
+    revision_table = op.create_table('catalogue_revision',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('revision', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_revision'))
+    )
+    op.bulk_insert(revision_table, [{'id': 1, 'revision': 0}])
     op.create_table('organisation',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('name_folded', sa.String(length=200), nullable=False),
+    sa.Column('name_folded', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('helix_role', sa.String(length=16), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
@@ -200,7 +206,8 @@ def upgrade() -> None:
     sa.Column('latitude', sa.Float(), nullable=False),
     sa.Column('longitude', sa.Float(), nullable=False),
     sa.Column('tour_languages', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'cockroachdb').with_variant(advanced_alchemy.types.json.ORA_JSONB(), 'oracle').with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
-    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=True),
+    sa.Column('sources', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'cockroachdb').with_variant(advanced_alchemy.types.json.ORA_JSONB(), 'oracle').with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
@@ -362,6 +369,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_organisation_kind'))
 
     op.drop_table('organisation')
+    op.drop_table('catalogue_revision')
     with op.batch_alter_table('case_result', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_result_country'))
 
