@@ -162,3 +162,8 @@ def test_pagination_links_keep_the_filters(browser: Client) -> None:
 @pytest.mark.parametrize("url", ["/?q=a%00b", "/?theme=a%00b", "/solutions/a%00b", "/cases?country=%00%00"])
 def test_control_characters_in_page_requests(browser: Client, url: str) -> None:
     assert browser.get(url).status_code in {200, 400, 404}
+
+
+def test_a_repeated_parameter_counts_with_its_last_value_as_in_the_api(browser: Client) -> None:
+    assert open_page(browser, "/?lang=de&lang=da").html_lang == "da"
+    assert browser.get("/api/v1/themes?lang=de&lang=da").json()["locale"] == "da"

@@ -4,6 +4,7 @@ from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, Response, get
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
@@ -116,6 +117,14 @@ class CatalogueApi(Controller):
     path = "/api/v1"
     tags = ("catalogue",)
     dependencies = {"reader": Provide(provide_reader), "filters": Provide(provide_filters)}  # noqa: RUF012
+    response_headers = (
+        ResponseHeader(
+            name="ETag",
+            documentation_only=True,
+            description="Validator of this answer: send it back in `If-None-Match` to get 304 while it is current.",
+        ),
+        ResponseHeader(name="Content-Language", documentation_only=True, description="The locale the answer is in."),
+    )
 
     @get("/solutions", responses=_ERRORS)
     async def solutions(

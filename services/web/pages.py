@@ -68,13 +68,19 @@ def _page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
 
 
 def _choose_page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
-    lang = request.query_params.get("lang")
+    lang = _last(request, "lang")
     if lang is not None and not is_well_formed(lang):
         lang = None
     locale, _ = choose_locale(
         lang, request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language"), INTERFACE_LOCALES
     )
     return locale, lang is not None
+
+
+def _last(request: Request[Any, Any, Any], name: str) -> str | None:
+    """The last value of a repeated query parameter, as the API reads it too."""
+    values = request.query_params.getall(name, [])
+    return values[-1] if values else None
 
 
 def _url(path: str, params: dict[str, Any]) -> str:
@@ -127,13 +133,12 @@ def error_page(request: Request[Any, Any, Any], status: int, error: Exception) -
 
 
 def _filters(request: Request[Any, Any, Any], **fixed: Any) -> Filters:
-    query = request.query_params
-    raw_page = query.get("page", "1")
+    raw_page = _last(request, "page") or "1"
     page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and 0 < int(raw_page) <= 10_000 else 1
-    country = (query.get("country") or "").upper() or None
+    country = (_last(request, "country") or "").upper() or None
     return Filters(
-        q=(query.get("q") or "").strip()[:200] or None,
-        theme=query.get("theme") or None,
+        q=(_last(request, "q") or "").strip()[:200] or None,
+        theme=_last(request, "theme") or None,
         country=country if country and len(country) == 2 and country.isalpha() else None,
         page=page,
         per_page=PAGE_SIZE,
@@ -142,7 +147,7 @@ def _filters(request: Request[Any, Any, Any], **fixed: Any) -> Filters:
 
 
 def _choice(request: Request[Any, Any, Any], name: str, allowed: type[Any]) -> str | None:
-    value = request.query_params.get(name)
+    value = _last(request, name)
     return value if value in {member.value for member in allowed} else None
 
 
