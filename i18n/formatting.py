@@ -45,7 +45,13 @@ def quantity(value: float, unit: str, locale: str) -> str:
     if unit == "count":
         return number(value, locale)
     if unit in _CLDR_UNITS:
-        return format_unit(round(value, 2), _CLDR_UNITS[unit], length="short", locale=locale)
+        measure = _CLDR_UNITS[unit]
+        if unit == "year":
+            # Years read better spelled out ("5 years", "5 Jahre") where the locale has the long form.
+            spelled = format_unit(round(value, 2), measure, length="long", locale=locale)
+            if measure not in spelled:
+                return spelled
+        return format_unit(round(value, 2), measure, length="short", locale=locale)
     if unit in _SYMBOLS:
         return f"{number(value, locale)}{_NBSP}{_SYMBOLS[unit]}"
     return money(value, unit, locale)
@@ -105,10 +111,6 @@ def numbers(values: list[float], locale: str) -> str:
     """Numbers as a list in the locale's style."""
     return listing([number(value, locale) for value in values], locale)
 
-
-def years_duration(value: float, locale: str) -> str:
-    """A length of time in years, spelled out with the locale's plural rules ("4,5 år")."""
-    return format_unit(round(value, 1), "duration-year", length="long", locale=locale)
 
 
 def coordinates(latitude: float, longitude: float, locale: str) -> str:
