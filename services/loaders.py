@@ -11,7 +11,8 @@ def _texts(relationship: object, row_class: type[t.TextRow], *fields: str) -> _A
     attribute = relationship
     if fields:
         attribute = relationship.and_(row_class.field.in_(fields))  # type: ignore[attr-defined]
-    return selectinload(attribute)  # type: ignore[arg-type]
+    # The folded copy is for search only: readers never need it.
+    return selectinload(attribute).defer(row_class.folded)  # type: ignore[arg-type]
 
 
 THEME = (_texts(t.Theme.texts, t.ThemeText),)
