@@ -112,7 +112,6 @@ def numbers(values: list[float], locale: str) -> str:
     return listing([number(value, locale) for value in values], locale)
 
 
-
 def coordinates(latitude: float, longitude: float, locale: str) -> str:
     """A position in decimal degrees to five places (about a metre), such as "55.67594° N, 12.56553° E"."""
     north = format_decimal(abs(latitude), format="0.00000", locale=locale)
