@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-packages
 TEST_SYSTEM := $(VENV)/.system-test-packages
 
-.PHONY: run test setup test-setup lint typecheck migrate seed i18n-extract bench clean
+.PHONY: run test setup test-setup lint typecheck migrate seed i18n-extract i18n-merge bench clean
 
 setup: $(SYSTEM) $(INSTALLED)
 
@@ -47,16 +47,24 @@ typecheck: setup
 test: test-setup lint typecheck
 	$(BIN)/python -m pytest
 
+INTERFACE_LOCALES := da en de
+DOCUMENT_LOCALES := da en de sv nb fi nl fr es pt it pl uk zh ja ko ar
+EXTRACT := $(BIN)/pybabel extract --no-location --sort-by-file -k N_ --project="Smart Denmark catalogue" \
+	--copyright-holder="Smart Denmark catalogue"
+
+# Refresh the message templates from the sources and merge them into every catalogue.
 i18n-extract: setup
-	$(BIN)/pybabel extract --no-location --sort-by-file -F i18n/babel.cfg -o i18n/messages.pot \
-		--project="Smart Denmark catalogue" --copyright-holder="Smart Denmark catalogue" -k N_ catalogue i18n services
-	for locale in da en de; do \
-		if [ -f i18n/locales/$$locale/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i i18n/messages.pot -d i18n/locales -l $$locale; \
-		else \
-			$(BIN)/pybabel init -i i18n/messages.pot -d i18n/locales -l $$locale; \
-		fi; \
-	done
+	$(EXTRACT) -F i18n/babel-interface.cfg -o i18n/messages.pot .
+	$(EXTRACT) -F i18n/babel-documents.cfg -o i18n/documents.pot .
+	@for locale in $(INTERFACE_LOCALES); do $(MAKE) --no-print-directory i18n-merge DOMAIN=messages LOCALE=$$locale; done
+	@for locale in $(DOCUMENT_LOCALES); do $(MAKE) --no-print-directory i18n-merge DOMAIN=documents LOCALE=$$locale; done
+
+i18n-merge:
+	@if [ -f i18n/locales/$(LOCALE)/LC_MESSAGES/$(DOMAIN).po ]; then \
+		$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D $(DOMAIN) -i i18n/$(DOMAIN).pot -d i18n/locales -l $(LOCALE); \
+	else \
+		$(BIN)/pybabel init -D $(DOMAIN) -i i18n/$(DOMAIN).pot -d i18n/locales -l $(LOCALE); \
+	fi
 
 bench: setup
 	$(BIN)/python bench/api.py

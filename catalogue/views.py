@@ -19,6 +19,8 @@ class Text(View, kw_only=True, frozen=True):
     locale: str
     fallback: bool
     outdated: bool = False
+    #: The locale the text was written in; a text in another locale is a translation of it.
+    source: str = ""
 
 
 class Lines(View, kw_only=True, frozen=True):

@@ -15,7 +15,13 @@ from catalogue.texts import HasTexts, fields_of
 
 def _text(fields: dict[str, LocalisedText], field: str, locale: str) -> v.Text:
     resolved = resolve(fields[field], locale)
-    return v.Text(text=resolved.text, locale=resolved.locale, fallback=resolved.is_fallback, outdated=resolved.outdated)
+    return v.Text(
+        text=resolved.text,
+        locale=resolved.locale,
+        fallback=resolved.is_fallback,
+        outdated=resolved.outdated,
+        source=fields[field].source_locale,
+    )
 
 
 def _locales(fields: dict[str, LocalisedText], field: str = "title") -> list[str]:

@@ -22,6 +22,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""
     #: Views kept in memory per process while the catalogue is unchanged; 0 turns the cache off.
     view_cache_entries: int = 2048
+    #: Processes that render documents.
+    render_workers: int = 2
 
     @property
     def base_url(self) -> str:
@@ -35,7 +37,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "var").resolve()
         default_url = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
         numbers = {}
-        for name, default in (("PORT", 8000), ("VIEW_CACHE_ENTRIES", 2048)):
+        for name, default in (("PORT", 8000), ("VIEW_CACHE_ENTRIES", 2048), ("RENDER_WORKERS", 2)):
             try:
                 numbers[name] = int(env.get(name) or default)
             except ValueError as error:
@@ -46,6 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             host=env.get("HOST") or "127.0.0.1",
             port=numbers["PORT"],
             view_cache_entries=numbers["VIEW_CACHE_ENTRIES"],
+            render_workers=numbers["RENDER_WORKERS"],
             data_dir=data_dir,
             debug=(env.get("DEBUG") or "").lower() in {"1", "true", "yes"},
             public_url=env.get("PUBLIC_URL") or "",

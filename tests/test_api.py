@@ -28,6 +28,7 @@ def test_solutions_page_in_german(client: Client) -> None:
         "locale": "de",
         "fallback": False,
         "outdated": False,
+        "source": "da",
     }
     assert sensors["locales"] == ["da", "en", "de", "zh"]
     asphalt = page["items"][1]
@@ -107,7 +108,13 @@ def test_case_detail_has_sourced_outcomes_and_cost(client: Client) -> None:
     assert case["solutions"] == [
         {
             "slug": "test-harbour-sensors",
-            "title": {"text": "Harbour sensors for Copenhagen", "locale": "en", "fallback": False, "outdated": False},
+            "title": {
+                "text": "Harbour sensors for Copenhagen",
+                "locale": "en",
+                "fallback": False,
+                "outdated": False,
+                "source": "da",
+            },
         }
     ]
 
@@ -258,6 +265,7 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
         "/api/v1/solutions", "/api/v1/solutions/{slug}", "/api/v1/cases", "/api/v1/cases/{slug}",
         "/api/v1/organisations", "/api/v1/organisations/{slug}", "/api/v1/visit-sites",
         "/api/v1/visit-sites/{slug}", "/api/v1/themes", "/api/v1/locales", "/healthz",
+        "/solutions/{slug}/brochure.pdf", "/solutions/{slug}/brochure",
     }  # fmt: skip
     assert set(paths) == expected
     solutions = paths["/api/v1/solutions"]["get"]

@@ -59,6 +59,12 @@ def test_new_source_text_outdates_translations(backend: str, empty_database: Emp
     assert stored.state("en") is TranslationState.OUTDATED
     with make_client(url, tmp_path) as client:
         title = client.get("/api/v1/solutions/test-harbour-sensors?lang=de").json()["data"]["title"]
-        assert title == {"text": "Hafensensoren für Kopenhagen", "locale": "de", "fallback": False, "outdated": True}
+        assert title == {
+            "text": "Hafensensoren für Kopenhagen",
+            "locale": "de",
+            "fallback": False,
+            "outdated": True,
+            "source": "da",
+        }
         found = client.get("/api/v1/solutions?q=hele").json()
         assert [item["slug"] for item in found["items"]] == ["test-harbour-sensors"]

@@ -14,10 +14,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from catalogue.database import async_engine
+from services.documents.cache import DocumentCache
+from services.documents.rendering import ASSET_DIR
+from services.documents.worker import RenderPool
 from services.errors import InvalidQuery, NotFound
 from services.settings import Settings
 from services.view_cache import VIEWS
-from services.web import pages, problems
+from services.web import documents, pages, problems
 from services.web.api import CatalogueApi
 from services.web.conditional import conditional_get, head_as_get
 from services.web.dependencies import Session
@@ -60,6 +63,7 @@ def _handler(api: Any, page_status: int) -> Any:
 def create_app(settings: Settings) -> Litestar:
     """The application serving the catalogue stored at ``settings.database_url``."""
     VIEWS.max_entries = settings.view_cache_entries
+    render_pool = RenderPool(settings.render_workers)
     engine = async_engine(settings.database_url)
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
@@ -72,6 +76,9 @@ def create_app(settings: Settings) -> Litestar:
             CatalogueApi,
             *pages.PAGE_HANDLERS,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
+            create_static_files_router(path="/documents/assets", directories=[ASSET_DIR], include_in_schema=False),
+            documents.brochure_download,
+            documents.brochure_preview,
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
         middleware=[conditional_get],
@@ -92,8 +99,14 @@ def create_app(settings: Settings) -> Litestar:
             HTTPException: _handler(problems.http_problem, 0),
             Exception: _handler(problems.internal_problem, 500),
         },
-        state=State({"settings": settings}),
-        on_shutdown=[engine.dispose],
+        state=State(
+            {
+                "settings": settings,
+                "document_cache": DocumentCache(settings.data_dir / "documents"),
+                "render_pool": render_pool,
+            }
+        ),
+        on_shutdown=[engine.dispose, render_pool.close],
         debug=settings.debug,
     )
     # Before routing, so that every GET route answers HEAD as well.

@@ -82,4 +82,5 @@ def internal_problem(request: Request[Any, Any, Any], error: Exception) -> Respo
 
 
 def is_api(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith(("/api/", "/healthz", "/schema"))
+    path = request.url.path
+    return path.startswith(("/api/", "/healthz", "/schema")) or path.endswith((".pdf", "/brochure"))

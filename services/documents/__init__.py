@@ -1,0 +1,1 @@
+"""Documents made from the catalogue: brochures (and later delegation packs) as PDF."""

@@ -1,0 +1,255 @@
+"""The brochure of one solution: a pure function from catalogue views to a localised document.
+
+Everything the template shows arrives here already translated and formatted for the reader's
+locale; the template only lays it out.
+"""
+
+from collections.abc import Callable
+from io import BytesIO
+
+import msgspec
+import segno
+from markupsafe import Markup
+
+from catalogue import views as v
+from i18n import formatting, labels
+from services.documents.charts import baseline_result_chart
+from services.documents.typography import font_family
+
+#: Most case results a brochure shows.
+MAX_CASES = 3
+#: Most outcomes shown for one case.
+MAX_OUTCOMES = 4
+
+Gettext = Callable[[str], str]
+
+
+class Shown(msgspec.Struct, frozen=True):
+    """A text as printed, with the language it is written in."""
+
+    text: str
+    locale: str
+
+
+class ShownOutcome(msgspec.Struct, frozen=True):
+    label: Shown
+    value: str
+    note: int
+    chart: str | None = None
+    chart_alt: str = ""
+
+
+class ShownCost(msgspec.Struct, frozen=True):
+    text: str
+    note: int
+
+
+class ShownCase(msgspec.Struct, frozen=True):
+    title: Shown
+    summary: Shown
+    place: str
+    period: str
+    demo: bool
+    outcomes: list[ShownOutcome]
+    cost: ShownCost | None
+
+
+class Brochure(msgspec.Struct, frozen=True):
+    """Everything a brochure template needs, and the images it refers to."""
+
+    locale: str
+    direction: str
+    title: Shown
+    summary: Shown
+    description: Shown
+    benefits: list[str]
+    benefits_locale: str
+    provider_name: str
+    demo: bool
+    themes: str
+    maturity: str
+    markets: str
+    keywords: list[str]
+    cases: list[ShownCase]
+    case_count: str
+    contact_lines: list[str]
+    website: str | None
+    live_url: str
+    qr: str
+    sources: list[str]
+    language_notes: list[str]
+    page_number_css: str
+    images: dict[str, bytes]
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal, safe inside a ``<style>`` element."""
+    escaped = "".join(f"\\{ord(char):X} " if char in '\\"<>\n\r' else char for char in text)
+    return f'"{escaped}"'
+
+
+def _shown(text: v.Text) -> Shown:
+    return Shown(text=text.text, locale=text.locale)
+
+
+def _strongest(cases: list[v.CaseDetail]) -> list[v.CaseDetail]:
+    """Cases with the most comparable (baseline and result) outcomes first, real ones before demo ones."""
+
+    def strength(case: v.CaseDetail) -> tuple[bool, int, int]:
+        comparable = sum(outcome.baseline is not None for outcome in case.outcomes)
+        return (case.demo, -comparable, -len(case.outcomes))
+
+    return sorted((case for case in cases if case.outcomes), key=strength)[:MAX_CASES]
+
+
+class _Footnotes:
+    """Numbers each distinct source once, in order of first use."""
+
+    def __init__(self, _: Gettext, locale: str) -> None:
+        self._ = _
+        self.locale = locale
+        self.numbers: dict[tuple[str, str], int] = {}
+        self.texts: list[str] = []
+
+    def number(self, source: str, as_of: object, detail: str = "") -> int:
+        date = formatting.date(as_of, self.locale)  # type: ignore[arg-type]
+        text = self._("%(source)s, as of %(date)s") % {"source": source, "date": date}
+        if detail:
+            text = f"{text} ({detail})"
+        key = (text, source)
+        if key not in self.numbers:
+            self.texts.append(text)
+            self.numbers[key] = len(self.texts)
+        return self.numbers[key]
+
+
+def _outcome(
+    outcome: v.OutcomeView, locale: str, _: Gettext, notes: _Footnotes, images: dict[str, bytes], name: str
+) -> ShownOutcome:
+    value = formatting.quantity_range(outcome.result, outcome.result_max, outcome.unit, locale)
+    if outcome.annual:
+        value = _("%(value)s per year") % {"value": value}
+    detail = f"{_(labels.OUTCOME_METHODS[outcome.method])}; {_(labels.VERIFICATIONS[outcome.verification])}"
+    note = notes.number(outcome.source, outcome.as_of, detail)
+    if outcome.baseline is None:
+        return ShownOutcome(label=_shown(outcome.label), value=value, note=note)
+    before = formatting.quantity(outcome.baseline, outcome.unit, locale)
+    after = formatting.quantity(outcome.result, outcome.unit, locale)
+    images[name] = baseline_result_chart(
+        outcome.baseline,
+        outcome.result,
+        (_("Before"), _("After")),
+        (before, after),
+        font_family=font_family(locale),
+        rtl=formatting.direction(locale) == "rtl",
+    )
+    alt = _("%(label)s: from %(before)s to %(after)s") % {"label": outcome.label.text, "before": before, "after": after}
+    return ShownOutcome(label=_shown(outcome.label), value=value, note=note, chart=f"generated:{name}", chart_alt=alt)
+
+
+def _cost(cost: v.CostView | None, locale: str, _: Gettext, notes: _Footnotes) -> ShownCost | None:
+    if cost is None:
+        return None
+    parts = []
+    if cost.investment:
+        money = formatting.money(cost.investment.amount, cost.investment.currency, locale)
+        parts.append(_("Investment: %(amount)s") % {"amount": money})
+    if cost.funding_model:
+        parts.append(_(labels.FUNDING_MODELS[cost.funding_model]))
+    if cost.payback_years:
+        parts.append(_("Payback: %(years)s") % {"years": formatting.quantity(cost.payback_years, "year", locale)})
+    if not parts:
+        return None
+    return ShownCost(text="; ".join(parts), note=notes.number(cost.source, cost.as_of))
+
+
+def _language_notes(texts: list[v.Text], locale: str, _: Gettext) -> list[str]:
+    """Notes saying which texts are translations, and which are not yet in the reader's language."""
+    notes = []
+    translated_from = sorted({text.source for text in texts if text.locale == locale and text.source != locale})
+    notes += [
+        _("Translated from %(language)s.") % {"language": formatting.language(code, locale)} for code in translated_from
+    ]
+    fallbacks = sorted({text.locale for text in texts if text.fallback})
+    notes += [
+        _("Some texts are not yet available in %(language)s and are shown in %(original)s.")
+        % {"language": formatting.language(locale, locale), "original": formatting.language(code, locale)}
+        for code in fallbacks
+    ]
+    return notes
+
+
+def _page_number_css(_: Gettext) -> str:
+    before, _sep, rest = _("Page %(page)s of %(pages)s").partition("%(page)s")
+    between, _sep, after = rest.partition("%(pages)s")
+    return f"{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(after)}"
+
+
+def _qr_code(url: str) -> bytes:
+    buffer = BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, dark="#1b1f24", xmldecl=False)
+    return buffer.getvalue()
+
+
+def build_brochure(
+    solution: v.SolutionDetail,
+    cases: list[v.CaseDetail],
+    provider: v.OrganisationDetail,
+    themes: dict[str, v.ThemeView],
+    locale: str,
+    live_url: str,
+    _: Gettext,
+) -> Brochure:
+    """The brochure of ``solution`` for readers of ``locale``; ``live_url`` is its page online.
+
+    ``_`` translates the document's own wording into ``locale``.
+    """
+    notes = _Footnotes(_, locale)
+    images: dict[str, bytes] = {"qr.svg": _qr_code(live_url)}
+    shown_cases = []
+    for case_number, case in enumerate(_strongest(cases), start=1):
+        outcomes = [
+            _outcome(outcome, locale, _, notes, images, f"chart-{case_number}-{number}.svg")
+            for number, outcome in enumerate(case.outcomes[:MAX_OUTCOMES], start=1)
+        ]
+        shown_cases.append(
+            ShownCase(
+                title=_shown(case.title),
+                summary=_shown(case.summary),
+                place=f"{case.site.text}, {case.city}, {formatting.country(case.country, locale)}",
+                period=formatting.years(case.from_year, case.to_year),
+                demo=case.demo,
+                outcomes=outcomes,
+                cost=_cost(case.cost, locale, _, notes),
+            )
+        )
+    theme_names = [themes[slug].label.text for slug in solution.themes if slug in themes]
+    contact = provider.contact
+    contact_lines = [line for line in (contact.name, contact.email, contact.phone) if line] if contact else []
+    texts = [solution.title, solution.summary, solution.description]
+    texts += [text for case in _strongest(cases) for text in (case.title, case.summary)]
+    return Brochure(
+        locale=locale,
+        direction=formatting.direction(locale),
+        title=_shown(solution.title),
+        summary=_shown(solution.summary),
+        description=_shown(solution.description),
+        benefits=list(solution.benefits.items),
+        benefits_locale=solution.benefits.locale,
+        provider_name=provider.name,
+        demo=solution.demo,
+        themes=formatting.listing(theme_names, locale),
+        maturity=_(labels.MATURITIES[solution.maturity]),
+        markets=formatting.countries(solution.markets, locale),
+        keywords=theme_names,
+        cases=shown_cases,
+        case_count=formatting.number(len(shown_cases), locale),
+        contact_lines=contact_lines,
+        website=provider.website,
+        live_url=live_url,
+        qr="generated:qr.svg",
+        sources=notes.texts,
+        language_notes=_language_notes(texts, locale, _),
+        page_number_css=Markup(_page_number_css(_)),  # noqa: S704 - built from CSS-escaped strings only
+        images=images,
+    )

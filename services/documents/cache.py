@@ -1,0 +1,71 @@
+"""Rendered documents kept on disk, keyed by everything that shapes them, written atomically."""
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import weasyprint
+
+from services.documents.rendering import ASSET_DIR
+
+
+def _assets_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ASSET_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(ASSET_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+#: The renderer and the document assets, which shape every document.
+RENDERER_FINGERPRINT = hashlib.sha256(
+    f"weasyprint {weasyprint.__version__}:{_assets_fingerprint()}".encode()
+).hexdigest()
+
+
+def document_key(html: str, images: Mapping[str, bytes], variant: str) -> str:
+    """A key that changes whenever anything that shapes the PDF changes.
+
+    The HTML already holds the data, the locale and the translated wording laid out by the
+    template; the images, the variant, the assets and the renderer's version make up the rest.
+    """
+    digest = hashlib.sha256()
+    for part in (RENDERER_FINGERPRINT, variant, html):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    for name in sorted(images):
+        digest.update(name.encode())
+        digest.update(images[name])
+    return digest.hexdigest()[:32]
+
+
+class DocumentCache:
+    """PDF files in one folder; a reader sees a whole file or none."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}.pdf"
+
+    def get(self, key: str) -> Path | None:
+        path = self.path(key)
+        return path if path.is_file() else None
+
+    def put(self, key: str, pdf: bytes) -> Path:
+        """Store ``pdf`` under ``key``: written to a temporary file, flushed, then renamed into place."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".partial-", suffix=".pdf")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(pdf)
+                handle.flush()
+                os.fsync(handle.fileno())
+            Path(temporary).replace(self.path(key))
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return self.path(key)

@@ -1,0 +1,89 @@
+"""Making a solution's brochure: load the views, build the document, lay it out as HTML."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import msgspec
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from i18n.catalogues import translations
+from services import browsing
+from services.documents.brochure import Brochure, build_brochure
+from services.documents.cache import DocumentCache, document_key
+from services.documents.rendering import Variant
+from services.documents.worker import RenderPool
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "pdf_templates"
+
+_environment = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class BrochureSource(msgspec.Struct, frozen=True):
+    """A brochure ready to render: its HTML and the images the HTML refers to."""
+
+    html: str
+    images: dict[str, bytes]
+    title: str
+
+
+async def brochure_for(session: AsyncSession, slug: str, locale: str, base_url: str) -> Brochure:
+    """The brochure of the published solution ``slug`` in ``locale``; :class:`NotFound` otherwise."""
+    solution = await browsing.get_solution(session, slug, locale)
+    cases = [await browsing.get_case(session, case.slug, locale) for case in solution.cases]
+    provider = await browsing.get_organisation(session, solution.provider.slug, locale)
+    themes = {theme.slug: theme for theme in await browsing.list_themes(session, locale)}
+    live_url = f"{base_url}/solutions/{slug}?lang={locale}"
+    gettext = translations(locale, "documents").gettext
+    return build_brochure(solution, cases, provider, themes, locale, live_url, gettext)
+
+
+def _as_is(reference: str) -> str:
+    return reference
+
+
+def lay_out(brochure: Brochure, link: Callable[[str], str] = _as_is) -> BrochureSource:
+    """The brochure's HTML, with its wording in the brochure's locale.
+
+    ``link`` turns the document's references (``asset:NAME``, ``generated:NAME``) into URLs;
+    the renderer resolves them as they are, a browser preview needs real addresses.
+    """
+    gettext = translations(brochure.locale, "documents")
+    html = _environment.get_template("brochure.html").render(
+        doc=brochure, _=gettext.gettext, ngettext=gettext.ngettext, link=link
+    )
+    return BrochureSource(html=html, images=brochure.images, title=brochure.title.text)
+
+
+class RenderedDocument(msgspec.Struct, frozen=True):
+    """A PDF in the document cache."""
+
+    path: Path
+    key: str
+    title: str
+    rendered: bool
+
+
+async def brochure_pdf(
+    session: AsyncSession,
+    slug: str,
+    locale: str,
+    variant: Variant,
+    base_url: str,
+    cache: DocumentCache,
+    pool: RenderPool,
+) -> RenderedDocument:
+    """The brochure of ``slug`` as a PDF from the cache, rendered first if the cache lacks it."""
+    source = lay_out(await brochure_for(session, slug, locale, base_url))
+    key = document_key(source.html, source.images, variant)
+    cached = cache.get(key)
+    if cached is not None:
+        return RenderedDocument(path=cached, key=key, title=source.title, rendered=False)
+    pdf = await pool.render(source.html, source.images, variant)
+    return RenderedDocument(path=cache.put(key, pdf), key=key, title=source.title, rendered=True)

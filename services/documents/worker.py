@@ -1,0 +1,33 @@
+"""Worker processes that render documents, so rendering never blocks the event loop."""
+
+import asyncio
+import multiprocessing
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+
+from services.documents.rendering import Variant, render_pdf
+
+
+class RenderPool:
+    """A pool of rendering processes, started on first use and stopped with :meth:`close`."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+        #: Documents rendered so far.
+        self.renders = 0
+
+    async def render(self, html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
+        """The PDF of ``html``, rendered in a worker process."""
+        if self._executor is None:
+            # Spawned, not forked: the parent runs threads and an event loop a fork would copy.
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        loop = asyncio.get_running_loop()
+        pdf = await loop.run_in_executor(self._executor, render_pdf, html, dict(images), variant)
+        self.renders += 1
+        return pdf
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

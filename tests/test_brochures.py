@@ -1,0 +1,120 @@
+"""Brochures in every content locale, read back: language, script, figures, tags, fonts, glyphs."""
+
+import asyncio
+import logging
+import re
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from catalogue.database import async_engine
+from i18n.catalogues import translations
+from i18n.locales import CONTENT_LOCALES
+from services.documents.brochure import Brochure
+from services.documents.rendering import render_pdf
+from services.documents.service import brochure_for, lay_out
+from tests.conftest import SeededDatabases
+from tests.pdf_checks import PdfFacts, read_pdf
+
+#: A demo solution written in Danish with translations in several scripts and a real case with sourced figures.
+SOLUTION = "cloudburst-management-plan"
+#: The digits of a formatted figure, with the locale's separators ("135,4", "9.628", "١٣٥٫٤").
+NUMBER = re.compile(r"\d(?:[\d.,\u066b\u066c\u00a0\u202f]*\d)?")
+FACES = {"zh": "Noto-Sans-CJK-SC", "ja": "Noto-Sans-CJK-JP", "ko": "Noto-Sans-CJK-KR", "ar": "Noto-Naskh-Arabic"}
+
+
+class WeasyPrintWarnings(logging.Handler):
+    """Collects what WeasyPrint warns about: a missing font, image or stylesheet fails the test."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def weasyprint_warnings() -> Iterator[WeasyPrintWarnings]:
+    handler = WeasyPrintWarnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+async def _brochures(url: str) -> dict[str, Brochure]:
+    engine = async_engine(url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            return {
+                locale: await brochure_for(session, SOLUTION, locale, "https://catalogue.example")
+                for locale in CONTENT_LOCALES
+            }
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def rendered(
+    seeded_databases: SeededDatabases, weasyprint_warnings: WeasyPrintWarnings
+) -> dict[str, tuple[Brochure, PdfFacts]]:
+    brochures = asyncio.run(_brochures(seeded_databases["sqlite"]))
+    results = {}
+    for locale, brochure in brochures.items():
+        source = lay_out(brochure)
+        results[locale] = (brochure, read_pdf(render_pdf(source.html, source.images)))
+    assert weasyprint_warnings.messages == []
+    return results
+
+
+@pytest.mark.parametrize("locale", CONTENT_LOCALES)
+def test_brochure_in_every_locale(rendered: dict[str, tuple[Brochure, PdfFacts]], locale: str) -> None:
+    brochure, pdf = rendered[locale]
+    gettext = translations(locale, "documents").gettext
+    assert pdf.title == brochure.title.text
+    assert pdf.language == locale
+    assert pdf.author == brochure.provider_name
+    assert pdf.tagged and pdf.has_structure
+    assert 1 <= pdf.pages <= 4
+    assert pdf.fonts and all(pdf.fonts.values()), f"fonts not embedded: {pdf.fonts}"
+    assert pdf.notdef == 0
+    assert pdf.outline[0] == brochure.title.text
+    assert gettext("About the solution") in pdf.outline
+    assert gettext("Sources") in pdf.outline
+    if locale != "en":
+        assert gettext("About the solution") != "About the solution"
+    figures = [outcome.value for case in brochure.cases for outcome in case.outcomes]
+    numbers = [match.group() for figure in figures if (match := NUMBER.search(figure))]
+    assert numbers and all(number in pdf.text for number in numbers), (numbers, pdf.text)
+    assert not pdf.embedded_files
+    page_label = gettext("Page %(page)s of %(pages)s") % {"page": 1, "pages": pdf.pages}
+    if brochure.direction == "ltr":
+        assert "".join(page_label.split()) in "".join(pdf.text.split())
+    else:  # text extraction returns right-to-left lines in visual order
+        assert all(word in pdf.text for word in page_label.split())
+
+
+def test_each_script_gets_its_own_face(rendered: dict[str, tuple[Brochure, PdfFacts]]) -> None:
+    for locale, face in FACES.items():
+        brochure, pdf = rendered[locale]
+        if brochure.title.locale == locale:
+            assert any(face in name for name in pdf.fonts), (locale, pdf.fonts)
+    _, chinese = rendered["zh"]
+    _, korean = rendered["ko"]
+    assert not any("CJK-JP" in name for name in (*chinese.fonts, *korean.fonts))
+
+
+def test_right_to_left_and_fallback_marks(rendered: dict[str, tuple[Brochure, PdfFacts]]) -> None:
+    arabic, _ = rendered["ar"]
+    assert arabic.direction == "rtl"
+    polish, _ = rendered["pl"]
+    assert polish.title.locale != "pl"
+    assert polish.language_notes, "text shown in another language is marked"
+    danish, _ = rendered["da"]
+    assert danish.language_notes == []
+    german, _ = rendered["de"]
+    assert german.language_notes == [
+        translations("de", "documents").gettext("Translated from %(language)s.") % {"language": "Dänisch"}
+    ]
