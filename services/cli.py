@@ -12,7 +12,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from catalogue import migrations
 from catalogue.database import async_engine, is_sqlite
 from catalogue.validation import catalogue_problems
-from services.errors import InvalidCatalogueData
+from i18n.locales import CONTENT_LOCALES
+from services.documents.rendering import Variant, render_pdf
+from services.documents.service import brochure_for, lay_out
+from services.errors import InvalidCatalogueData, NotFound
 from services.importing import import_catalogue, is_empty, read_catalogue_files
 from services.settings import Settings
 
@@ -39,6 +42,17 @@ async def seed(settings: Settings, data_dir: Path, *, only_if_empty: bool) -> bo
         await engine.dispose()
 
 
+async def write_brochure(settings: Settings, slug: str, locale: str, variant: Variant) -> bytes:
+    """The brochure of ``slug`` as PDF bytes, rendered in this process."""
+    engine = async_engine(settings.database_url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            source = lay_out(await brochure_for(session, slug, locale, settings.base_url))
+    finally:
+        await engine.dispose()
+    return render_pdf(source.html, source.images, variant)
+
+
 def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
     """Run one command; returns the process exit status."""
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__)
@@ -48,6 +62,11 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     seed_parser.add_argument("--data", type=Path, help="folder of catalogue TOML files (default: the demo data)")
     check_parser = commands.add_parser("check-data", help="validate catalogue TOML files without storing them")
     check_parser.add_argument("--data", type=Path)
+    brochure_parser = commands.add_parser("brochure", help="write a solution's brochure to a PDF file")
+    brochure_parser.add_argument("slug", help="the solution's slug")
+    brochure_parser.add_argument("--lang", default="en", choices=CONTENT_LOCALES, help="the brochure's locale")
+    brochure_parser.add_argument("--variant", default="pdfua", choices=["pdfua", "pdfa"])
+    brochure_parser.add_argument("--output", type=Path, help="file to write (default: SLUG-LANG.pdf)")
     serve_parser = commands.add_parser("serve", help="migrate, seed an empty database and serve the catalogue")
     serve_parser.add_argument("--no-seed", action="store_true", help="do not load the demo catalogue")
     args = parser.parse_args(argv)
@@ -61,7 +80,11 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
                 print(problem, file=sys.stderr)
             return 1 if problems else 0
         _prepare(settings)
-        if args.command == "seed":
+        if args.command == "brochure":
+            output = args.output or Path(f"{args.slug}-{args.lang}.pdf")
+            output.write_bytes(asyncio.run(write_brochure(settings, args.slug, args.lang, args.variant)))
+            print(f"wrote {output}")
+        elif args.command == "seed":
             loaded = asyncio.run(seed(settings, data_dir, only_if_empty=True))
             print("demo catalogue loaded" if loaded else "catalogue not empty: nothing loaded")
         elif args.command == "serve":
@@ -71,6 +94,9 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     except InvalidCatalogueData as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except NotFound as error:
+        print(error, file=sys.stderr)
         return 1
     return 0
 

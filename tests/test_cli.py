@@ -13,6 +13,7 @@ from catalogue.database import async_engine
 from services.cli import main
 from services.settings import Settings
 from tests.conftest import BACKENDS, TEST_DATA, EmptyDatabase
+from tests.pdf_checks import read_pdf
 
 
 async def _count(url: str) -> int:
@@ -60,3 +61,15 @@ def test_check_data_names_the_broken_file(tmp_path: Path, capsys: pytest.Capture
     settings = Settings(database_url="sqlite:///unused", data_dir=tmp_path)
     assert main(["check-data", "--data", str(tmp_path)], settings) == 1
     assert "bad.toml: Expected `str`, got `int` - at `$.solutions[0].slug`" in capsys.readouterr().err
+
+
+def test_brochure_command_writes_a_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", data_dir=tmp_path)
+    assert main(["seed", "--data", str(TEST_DATA)], settings) == 0
+    output = tmp_path / "brochure.pdf"
+    assert main(["brochure", "test-harbour-sensors", "--lang", "zh", "--output", str(output)], settings) == 0
+    facts = read_pdf(output.read_bytes())
+    assert (facts.title, facts.language, facts.notdef) == ("哥本哈根港口传感器", "zh", 0)
+    assert main(["brochure", "no-such-solution", "--output", str(tmp_path / "none.pdf")], settings) == 1
+    assert "no solution with the slug 'no-such-solution'" in capsys.readouterr().err
+    assert not (tmp_path / "none.pdf").exists()

@@ -13,6 +13,7 @@ from services.documents.brochure import Brochure, build_brochure
 from services.documents.cache import DocumentCache, document_key
 from services.documents.rendering import Variant
 from services.documents.worker import RenderPool
+from services.view_cache import cached_view
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "pdf_templates"
 
@@ -61,6 +62,12 @@ def lay_out(brochure: Brochure, link: Callable[[str], str] = _as_is) -> Brochure
     return BrochureSource(html=html, images=brochure.images, title=brochure.title.text)
 
 
+@cached_view
+async def brochure_source(session: AsyncSession, slug: str, locale: str, base_url: str) -> BrochureSource:
+    """The laid-out brochure, kept while the catalogue is unchanged so repeated downloads skip the layout."""
+    return lay_out(await brochure_for(session, slug, locale, base_url))
+
+
 class RenderedDocument(msgspec.Struct, frozen=True):
     """A PDF in the document cache."""
 
@@ -80,7 +87,7 @@ async def brochure_pdf(
     pool: RenderPool,
 ) -> RenderedDocument:
     """The brochure of ``slug`` as a PDF from the cache, rendered first if the cache lacks it."""
-    source = lay_out(await brochure_for(session, slug, locale, base_url))
+    source = await brochure_source(session, slug, locale, base_url)
     key = document_key(source.html, source.images, variant)
     cached = cache.get(key)
     if cached is not None:
