@@ -80,6 +80,8 @@ class Brochure(msgspec.Struct, frozen=True):
     language_notes: list[str]
     page_number_css: str
     images: dict[str, bytes]
+    #: The strongest figure, shown large on the cover.
+    key_figure: ShownOutcome | None = None
 
 
 def css_string(text: str) -> str:
@@ -252,4 +254,5 @@ def build_brochure(
         language_notes=_language_notes(texts, locale, _),
         page_number_css=Markup(_page_number_css(_)),  # noqa: S704 - built from CSS-escaped strings only
         images=images,
+        key_figure=shown_cases[0].outcomes[0] if shown_cases and shown_cases[0].outcomes else None,
     )
