@@ -180,6 +180,16 @@ class VisitSiteRecord(Record, kw_only=True, frozen=True):
     sources: list[ShortText] = []
 
 
+class ExchangeRate(Record, kw_only=True, frozen=True):
+    """How many units of ``quote`` one unit of ``base`` bought on ``as_of``, and who says so."""
+
+    base: CurrencyCode
+    quote: CurrencyCode
+    rate: Annotated[float, Meta(gt=0, le=1e9)]
+    as_of: dt.date
+    source: ShortText
+
+
 class CatalogueFile(Record, kw_only=True, frozen=True):
     """A data file of the catalogue; any of its lists may be absent."""
 
@@ -188,3 +198,4 @@ class CatalogueFile(Record, kw_only=True, frozen=True):
     solutions: list[SolutionRecord] = []
     cases: list[CaseRecord] = []
     visit_sites: list[VisitSiteRecord] = []
+    exchange_rates: list[ExchangeRate] = []

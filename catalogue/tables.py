@@ -219,6 +219,18 @@ class VisitSiteText(TextRow):
     owner_id: Mapped[int] = _owner_fk("visit_site")
 
 
+class ExchangeRate(BigIntBase):
+    """A dated exchange rate: one ``base`` bought ``rate`` units of ``quote`` on ``as_of``."""
+
+    __tablename__ = "exchange_rate"
+    __table_args__ = (UniqueConstraint("base", "quote", "as_of", name="uq_exchange_rate_base_quote_as_of"),)
+    base: Mapped[str] = mapped_column(String(3))
+    quote: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[float] = mapped_column(Float)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(200))
+
+
 class CatalogueRevision(BigIntBase):
     """A counter raised by every change to the catalogue, so readers can tell whether what they hold is current."""
 

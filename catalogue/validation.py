@@ -104,6 +104,13 @@ def catalogue_problems(data: CatalogueFile, known: CatalogueFile | None = None) 
         problems += [f"{where}: unknown theme {slug!r}" for slug in solution.themes if slug not in themes]
     for case in data.cases:
         problems += _case_problems(case, organisations, solutions)
+    for rate in data.exchange_rates:
+        where = f"exchange rate {rate.base}/{rate.quote} of {rate.as_of}"
+        problems += [
+            f"{where}: unknown currency {code!r}" for code in (rate.base, rate.quote) if not _known_currency(code)
+        ]
+        if rate.base == rate.quote:
+            problems.append(f"{where}: a currency against itself")
     for site in data.visit_sites:
         where = f"visit site {site.slug!r}"
         problems += _localised_problems(where, site, ("name", "description", "how_to_visit"), site.source_locale)

@@ -131,6 +131,16 @@ class CostView(View, kw_only=True, frozen=True):
     as_of: dt.date
 
 
+class ExchangeRateView(View, kw_only=True, frozen=True):
+    """One ``base`` bought ``rate`` units of ``quote`` on ``as_of``, according to ``source``."""
+
+    base: str
+    quote: str
+    rate: float
+    as_of: dt.date
+    source: str
+
+
 class PartnerView(View, kw_only=True, frozen=True):
     organisation: OrganisationRef
     role: str

@@ -251,6 +251,13 @@ async def list_visit_sites(
 
 
 @cached_view
+async def list_exchange_rates(session: AsyncSession) -> list[v.ExchangeRateView]:
+    """Every stored exchange rate, newest first."""
+    rates = await session.scalars(select(t.ExchangeRate).order_by(t.ExchangeRate.as_of.desc(), t.ExchangeRate.id))
+    return [v.ExchangeRateView(base=r.base, quote=r.quote, rate=r.rate, as_of=r.as_of, source=r.source) for r in rates]
+
+
+@cached_view
 async def list_themes(session: AsyncSession, locale: str) -> list[v.ThemeView]:
     """Every theme of the taxonomy, in its managed order."""
     themes = await session.scalars(select(t.Theme).order_by(t.Theme.position, t.Theme.slug).options(*loaders.THEME))

@@ -30,6 +30,7 @@ def read_catalogue_files(paths: Iterable[Path]) -> CatalogueFile:
             solutions=[*merged.solutions, *part.solutions],
             cases=[*merged.cases, *part.cases],
             visit_sites=[*merged.visit_sites, *part.visit_sites],
+            exchange_rates=[*merged.exchange_rates, *part.exchange_rates],
         )
     return merged
 
@@ -192,5 +193,9 @@ async def import_catalogue(session: AsyncSession, data: CatalogueFile) -> None:
     solutions = {record.slug: _solution(record, orgs, themes) for record in data.solutions}
     cases = {record.slug: _case(record, orgs, solutions) for record in data.cases}
     sites = [_visit_site(record, orgs, cases) for record in data.visit_sites]
-    session.add_all([*themes.values(), *orgs.values(), *solutions.values(), *cases.values(), *sites])
+    rates = [
+        t.ExchangeRate(base=rate.base, quote=rate.quote, rate=rate.rate, as_of=rate.as_of, source=rate.source)
+        for rate in data.exchange_rates
+    ]
+    session.add_all([*themes.values(), *orgs.values(), *solutions.values(), *cases.values(), *sites, *rates])
     await session.commit()

@@ -118,3 +118,14 @@ def test_right_to_left_and_fallback_marks(rendered: dict[str, tuple[Brochure, Pd
     assert german.language_notes == [
         translations("de", "documents").gettext("Translated from %(language)s.") % {"language": "Dänisch"}
     ]
+
+
+def test_money_is_converted_to_the_readers_currency_with_the_rates_date(
+    rendered: dict[str, tuple[Brochure, PdfFacts]],
+) -> None:
+    german, _ = rendered["de"]
+    costs = [case.cost.text for case in german.cases if case.cost]
+    assert costs and "509,4\u00a0Mio.\u00a0€" in costs[0] and "01.01.1999" in costs[0]
+    assert any("ERM II" in source for source in german.sources)
+    english, _ = rendered["en"]
+    assert all("about" not in case.cost.text for case in english.cases if case.cost)

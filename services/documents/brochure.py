@@ -13,8 +13,10 @@ from markupsafe import Markup
 
 from catalogue import views as v
 from i18n import formatting, labels
+from i18n.currencies import reader_currency
 from services.documents.charts import baseline_result_chart
 from services.documents.typography import font_family
+from services.exchange import convert
 
 #: Most case results a brochure shows.
 MAX_CASES = 3
@@ -149,12 +151,29 @@ def _outcome(
     return ShownOutcome(label=_shown(outcome.label), value=value, note=note, chart=f"generated:{name}", chart_alt=alt)
 
 
-def _cost(cost: v.CostView | None, locale: str, _: Gettext, notes: _Footnotes) -> ShownCost | None:
+def _money(money: v.Money, locale: str, rates: list[v.ExchangeRateView], _: Gettext, notes: _Footnotes) -> str:
+    """An amount in its own currency and, where a stored rate allows, in the reader's, with the rate's date."""
+    shown = formatting.money(money.amount, money.currency, locale)
+    converted = convert(money.amount, money.currency, reader_currency(locale), rates)
+    if converted is None:
+        return shown
+    amount, rate = converted
+    text = _("%(amount)s (about %(converted)s at the rate of %(date)s)") % {
+        "amount": shown,
+        "converted": formatting.money(amount, reader_currency(locale), locale),
+        "date": formatting.date(rate.as_of, locale),
+    }
+    return f"{text} [{notes.number(rate.source, rate.as_of)}]"
+
+
+def _cost(
+    cost: v.CostView | None, locale: str, rates: list[v.ExchangeRateView], _: Gettext, notes: _Footnotes
+) -> ShownCost | None:
     if cost is None:
         return None
     parts = []
     if cost.investment:
-        money = formatting.money(cost.investment.amount, cost.investment.currency, locale)
+        money = _money(cost.investment, locale, rates, _, notes)
         parts.append(_("Investment: %(amount)s") % {"amount": money})
     if cost.funding_model:
         parts.append(_(labels.FUNDING_MODELS[cost.funding_model]))
@@ -200,6 +219,7 @@ def build_brochure(
     themes: dict[str, v.ThemeView],
     locale: str,
     live_url: str,
+    rates: list[v.ExchangeRateView],
     _: Gettext,
 ) -> Brochure:
     """The brochure of ``solution`` for readers of ``locale``; ``live_url`` is its page online.
@@ -222,7 +242,7 @@ def build_brochure(
                 period=formatting.years(case.from_year, case.to_year),
                 demo=case.demo,
                 outcomes=outcomes,
-                cost=_cost(case.cost, locale, _, notes),
+                cost=_cost(case.cost, locale, rates, _, notes),
             )
         )
     theme_names = [themes[slug].label.text for slug in solution.themes if slug in themes]

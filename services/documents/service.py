@@ -41,8 +41,9 @@ async def brochure_for(session: AsyncSession, slug: str, locale: str, base_url: 
     provider = await browsing.get_organisation(session, solution.provider.slug, locale)
     themes = {theme.slug: theme for theme in await browsing.list_themes(session, locale)}
     live_url = f"{base_url}/solutions/{slug}?lang={locale}"
+    rates = await browsing.list_exchange_rates(session)
     gettext = translations(locale, "documents").gettext
-    return build_brochure(solution, cases, provider, themes, locale, live_url, gettext)
+    return build_brochure(solution, cases, provider, themes, locale, live_url, rates, gettext)
 
 
 def _as_is(reference: str) -> str:

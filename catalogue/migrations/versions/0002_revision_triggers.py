@@ -7,7 +7,7 @@ Create Date: 2026-11-26 18:30:00
 
 from collections.abc import Sequence
 
-from alembic import op
+from catalogue.migrations import revision_triggers
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -20,35 +20,11 @@ TABLES = (
     "case_result", "case_text", "case_solution", "case_partner", "outcome", "outcome_text",
     "visit_site", "visit_site_text", "visit_site_case",
 )  # fmt: skip
-BUMP = "UPDATE catalogue_revision SET revision = revision + 1 WHERE id = 1"
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION bump_catalogue_revision() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$$ BEGIN {BUMP}; RETURN NULL; END $$"
-        )
-        for table in TABLES:
-            op.execute(
-                f"CREATE TRIGGER catalogue_revision_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_catalogue_revision()"
-            )
-        return
-    for table in TABLES:
-        for event in ("insert", "update", "delete"):
-            op.execute(
-                f"CREATE TRIGGER catalogue_revision_{table}_{event} AFTER {event.upper()} ON {table} "
-                f"BEGIN {BUMP}; END"
-            )
+    revision_triggers.create(TABLES, with_function=True)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in TABLES:
-            op.execute(f"DROP TRIGGER catalogue_revision_{table} ON {table}")
-        op.execute("DROP FUNCTION bump_catalogue_revision()")
-        return
-    for table in TABLES:
-        for event in ("insert", "update", "delete"):
-            op.execute(f"DROP TRIGGER catalogue_revision_{table}_{event}")
+    revision_triggers.drop(TABLES, with_function=True)
