@@ -167,3 +167,11 @@ def test_control_characters_in_page_requests(browser: Client, url: str) -> None:
 def test_a_repeated_parameter_counts_with_its_last_value_as_in_the_api(browser: Client) -> None:
     assert open_page(browser, "/?lang=de&lang=da").html_lang == "da"
     assert browser.get("/api/v1/themes?lang=de&lang=da").json()["locale"] == "da"
+
+
+def test_solution_page_offers_the_brochure_in_every_content_language(browser: Client) -> None:
+    html = browser.get("/solutions/test-harbour-sensors?lang=de").text
+    assert 'action="/solutions/test-harbour-sensors/brochure.pdf"' in html
+    assert html.count("<option value=") >= 17
+    assert '<option value="de" lang="de" selected>Deutsch</option>' in html
+    assert 'href="/solutions/test-harbour-sensors/brochure?lang=de"' in html

@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from catalogue.vocabulary import OrganisationKind, VisitSiteKind
 from i18n import formatting, labels
 from i18n.catalogues import translations
-from i18n.locales import INTERFACE_LOCALES, display_name, is_well_formed
+from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name, is_well_formed
 from services import browsing
 from services.browsing import Filters
 from services.web.dependencies import Session
@@ -166,7 +166,8 @@ async def solution_page(request: Request[Any, Any, Any], db_session: Session, sl
     locale, _ = _page_locale(request)
     solution = await browsing.get_solution(db_session, slug, locale)
     themes = {theme.slug: theme for theme in await browsing.list_themes(db_session, locale)}
-    return render(request, "solution.html", solution=solution, themes=themes)
+    languages = [(code, display_name(code)) for code in CONTENT_LOCALES]
+    return render(request, "solution.html", solution=solution, themes=themes, document_languages=languages)
 
 
 @get("/cases", include_in_schema=False)
