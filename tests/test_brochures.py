@@ -102,8 +102,11 @@ def test_each_script_gets_its_own_face(rendered: dict[str, tuple[Brochure, PdfFa
         if brochure.title.locale == locale:
             assert any(face in name for name in pdf.fonts), (locale, pdf.fonts)
     _, chinese = rendered["zh"]
-    _, korean = rendered["ko"]
+    korean_brochure, korean = rendered["ko"]
     assert not any("CJK-JP" in name for name in (*chinese.fonts, *korean.fonts))
+    # Latin text shown as a fallback in a Korean brochure is set in the Latin face.
+    assert korean_brochure.title.locale != "ko"
+    assert any(name.endswith(("+Noto-Sans", "+Noto-Sans-Bold")) for name in korean.fonts), korean.fonts
 
 
 def test_right_to_left_and_fallback_marks(rendered: dict[str, tuple[Brochure, PdfFacts]]) -> None:
