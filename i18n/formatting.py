@@ -23,6 +23,8 @@ _CLDR_UNITS = {
 _SYMBOLS = {"mwh": "MWh", "gwh": "GWh", "tj": "TJ", "tonne-co2": "t CO₂"}
 #: Amounts from here up are shown in compact form ("3,8 mia. kr.").
 _COMPACT_FROM = 1_000_000
+#: Amounts from here up are shown without cents.
+_WHOLE_UNITS_FROM = 1_000
 _NBSP = "\u00a0"
 
 
@@ -32,9 +34,12 @@ def number(value: float, locale: str) -> str:
 
 
 def money(amount: float, currency: str, locale: str) -> str:
-    """An amount in its own currency, compact when large."""
+    """An amount in its own currency: compact when large, in whole units from a thousand up."""
     if abs(amount) >= _COMPACT_FROM:
         return str(format_compact_currency(amount, currency, locale=locale, fraction_digits=1))
+    if abs(amount) >= _WHOLE_UNITS_FROM:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+        return str(format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False))
     return str(format_currency(amount, currency, locale=locale))
 
 

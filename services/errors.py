@@ -18,6 +18,13 @@ class InvalidCatalogueData(CatalogueError):
         self.problems = problems
 
 
+class RenderFailedError(CatalogueError):
+    """A document could not be rendered; nothing was stored."""
+
+    def __init__(self, slug: str, locale: str) -> None:
+        super().__init__(f"the brochure of {slug!r} in {locale!r} could not be rendered; nothing was stored")
+
+
 class InvalidQuery(CatalogueError):
     """A query parameter that is well-formed but names nothing the catalogue knows."""
 

@@ -159,3 +159,38 @@ def pdf_bytes_contain(pdf: bytes, needle: bytes) -> bool:
             except (ValueError, zlib.error):
                 continue
     return False
+
+
+def figure_alternatives(pdf: bytes) -> list[str]:
+    """The alternative texts of every Figure in the PDF's structure tree."""
+    reader: Any = PdfReader(io.BytesIO(pdf))
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = _resolve(node)
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+            return
+        if not isinstance(node, DictionaryObject):
+            return
+        if node.get("/S") == "/Figure" and "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        if "/K" in node:
+            walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def text_positions(pdf: bytes, page_number: int) -> list[tuple[str, float]]:
+    """Each text run on a page (from 1) with its horizontal position in points."""
+    reader: Any = PdfReader(io.BytesIO(pdf))
+    runs: list[tuple[str, float]] = []
+
+    def visit(text: str, _cm: Any, tm: Any, _font: Any, _size: Any) -> None:
+        if text.strip():
+            runs.append((text, float(tm[4])))
+
+    reader.pages[page_number - 1].extract_text(visitor_text=visit)
+    return runs

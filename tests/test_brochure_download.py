@@ -1,5 +1,8 @@
 """Downloading brochures over HTTP: names, cache, conditional requests, variants and failures."""
 
+import os
+import signal
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +110,40 @@ def test_preview_is_the_same_document_as_a_page(client: Client) -> None:
     assert "/documents/assets/brochure.css" in response.text
     assert "script-src" not in response.headers["content-security-policy"]
     assert client.get("/documents/assets/brochure.css").status_code == 200
+
+
+def test_a_dead_render_worker_is_replaced(client: Client) -> None:
+    pool = client.app.state.render_pool
+    assert client.get(f"{URL}?lang=it").status_code == 200
+    executor = pool._executor
+    assert executor is not None
+    victim = next(iter(executor._processes.values()))
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.join(timeout=10)
+    response = client.get(f"{URL}?lang=es")
+    assert response.status_code == 200, response.text
+    assert read_pdf(response.content).language == "es"
+
+
+def test_concurrent_requests_for_one_document_share_a_render(client: Client) -> None:
+    pool = client.app.state.render_pool
+    cache: DocumentCache = client.app.state.document_cache
+    for path in cache.folder.glob("*.pdf"):
+        path.unlink()
+    before = pool.renders
+    with ThreadPoolExecutor(4) as threads:
+        answers = list(threads.map(lambda _: client.get(f"{URL}?lang=pt"), range(4)))
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({answer.content for answer in answers}) == 1
+    assert pool.renders - before == 1
+
+
+def test_partial_files_left_by_a_dead_writer_are_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    stale, fresh = folder / ".partial-old.pdf", folder / ".partial-new.pdf"
+    stale.write_bytes(b"%PDF-1.7 half")
+    fresh.write_bytes(b"%PDF-1.7 being written")
+    os.utime(stale, (0, 0))
+    DocumentCache(folder)
+    assert not stale.exists() and fresh.exists()

@@ -15,12 +15,14 @@ from services.documents.brochure import Brochure
 from services.documents.rendering import render_pdf
 from services.documents.service import brochure_for, lay_out
 from tests.conftest import SeededDatabases
-from tests.pdf_checks import PdfFacts, read_pdf
+from tests.pdf_checks import PdfFacts, figure_alternatives, read_pdf, text_positions
 
 #: A demo solution written in Danish with translations in several scripts and a real case with sourced figures.
 SOLUTION = "cloudburst-management-plan"
 #: The digits of a formatted figure, with the locale's separators ("135,4", "9.628", "١٣٥٫٤").
 NUMBER = re.compile(r"\d(?:[\d.,\u066b\u066c\u00a0\u202f]*\d)?")
+#: A demo solution whose case compares a baseline with a result.
+CHARTED = "adaptive-led-street-lighting"
 FACES = {"zh": "Noto-Sans-CJK-SC", "ja": "Noto-Sans-CJK-JP", "ko": "Noto-Sans-CJK-KR", "ar": "Noto-Naskh-Arabic"}
 
 
@@ -44,13 +46,13 @@ def weasyprint_warnings() -> Iterator[WeasyPrintWarnings]:
     logger.removeHandler(handler)
 
 
-async def _brochures(url: str) -> dict[str, Brochure]:
+async def _brochures(url: str, slug: str = "", locales: tuple[str, ...] = CONTENT_LOCALES) -> dict[str, Brochure]:
     engine = async_engine(url)
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             return {
-                locale: await brochure_for(session, SOLUTION, locale, "https://catalogue.example")
-                for locale in CONTENT_LOCALES
+                locale: await brochure_for(session, slug or SOLUTION, locale, "https://catalogue.example")
+                for locale in locales
             }
     finally:
         await engine.dispose()
@@ -127,8 +129,42 @@ def test_money_is_converted_to_the_readers_currency_with_the_rates_date(
     rendered: dict[str, tuple[Brochure, PdfFacts]],
 ) -> None:
     german, _ = rendered["de"]
-    costs = [case.cost.text for case in german.cases if case.cost]
-    assert costs and "509,4\u00a0Mio.\u00a0€" in costs[0] and "01.01.1999" in costs[0]
-    assert any("ERM II" in source for source in german.sources)
+    lines = [line for case in german.cases if case.cost for line in case.cost.lines]
+    converted = next(line for line in lines if "509,4\u00a0Mio.\u00a0€" in line.text)
+    assert "01.01.1999" in converted.text
+    assert converted.note is not None and "ERM II" in german.sources[converted.note - 1].text
     english, _ = rendered["en"]
-    assert all("about" not in case.cost.text for case in english.cases if case.cost)
+    assert all("about" not in line.text for case in english.cases if case.cost for line in case.cost.lines)
+
+
+@pytest.fixture(scope="module")
+def charted(
+    seeded_databases: SeededDatabases, weasyprint_warnings: WeasyPrintWarnings
+) -> dict[str, tuple[Brochure, bytes]]:
+    """Brochures of a solution whose case has a baseline, so they carry charts."""
+    brochures = asyncio.run(_brochures(seeded_databases["sqlite"], CHARTED, ("ar", "de", "ja")))
+    results = {}
+    for locale, brochure in brochures.items():
+        source = lay_out(brochure)
+        results[locale] = (brochure, render_pdf(source.html, source.images))
+    assert weasyprint_warnings.messages == []
+    return results
+
+
+@pytest.mark.parametrize("locale", ["ar", "de", "ja"])
+def test_charts_are_figures_with_alternative_text(charted: dict[str, tuple[Brochure, bytes]], locale: str) -> None:
+    brochure, pdf = charted[locale]
+    alts = [outcome.chart_alt for case in brochure.cases for outcome in case.outcomes if outcome.chart]
+    assert alts, "the solution has a case with a baseline"
+    assert set(alts) <= set(figure_alternatives(pdf))
+    assert read_pdf(pdf).notdef == 0
+
+
+def test_right_to_left_brochures_mirror_the_page_furniture(charted: dict[str, tuple[Brochure, bytes]]) -> None:
+    for locale, expect_left in (("ar", True), ("de", False)):
+        _, pdf = charted[locale]
+        label = translations(locale, "documents").gettext("Page %(page)s of %(pages)s").split("%(page)s")[0].strip()
+        positions = [x for text, x in text_positions(pdf, 1) if label and label in text]
+        assert positions, (locale, label)
+        width = 595
+        assert (positions[0] < width / 2) is expect_left, (locale, positions)

@@ -25,7 +25,9 @@ def test_percentages(locale: str, expected: str) -> None:
 def test_large_amounts_are_compact_in_their_currency() -> None:
     assert formatting.money(3.8e9, "DKK", "da") == "3,8\u00a0mia.\u00a0kr."
     assert formatting.money(3.8e9, "DKK", "de") == "3,8\u00a0Mrd.\u00a0DKK"
-    assert formatting.money(2_500, "EUR", "en") == "€2,500.00"
+    assert formatting.money(2_500, "EUR", "en") == "€2,500"
+    assert formatting.money(562_974.3, "EUR", "de") == "562.974\u00a0€"
+    assert formatting.money(12.5, "EUR", "en") == "€12.50"
 
 
 def test_ranges_and_cldr_units() -> None:

@@ -15,7 +15,6 @@ from catalogue import views as v
 from i18n import formatting, labels
 from i18n.currencies import reader_currency
 from services.documents.charts import baseline_result_chart
-from services.documents.typography import font_family
 from services.exchange import convert
 
 #: Most case results a brochure shows.
@@ -27,10 +26,11 @@ Gettext = Callable[[str], str]
 
 
 class Shown(msgspec.Struct, frozen=True):
-    """A text as printed, with the language it is written in."""
+    """A text as printed, with the language it is written in and that language's direction."""
 
     text: str
     locale: str
+    direction: str
 
 
 class ShownOutcome(msgspec.Struct, frozen=True):
@@ -39,11 +39,26 @@ class ShownOutcome(msgspec.Struct, frozen=True):
     note: int
     chart: str | None = None
     chart_alt: str = ""
+    before: str = ""
+    after: str = ""
+
+
+class ShownLine(msgspec.Struct, frozen=True):
+    """One line of text with the number of its source footnote, if it states a figure."""
+
+    text: str
+    note: int | None = None
 
 
 class ShownCost(msgspec.Struct, frozen=True):
+    lines: list[ShownLine]
+
+
+class Source(msgspec.Struct, frozen=True):
+    """A numbered footnote: where printed figures come from and as of when."""
+
     text: str
-    note: int
+    url: str | None = None
 
 
 class ShownCase(msgspec.Struct, frozen=True):
@@ -66,6 +81,7 @@ class Brochure(msgspec.Struct, frozen=True):
     description: Shown
     benefits: list[str]
     benefits_locale: str
+    benefits_direction: str
     provider_name: str
     demo: bool
     themes: str
@@ -75,10 +91,11 @@ class Brochure(msgspec.Struct, frozen=True):
     cases: list[ShownCase]
     case_count: str
     contact_lines: list[str]
+    contact_email: str | None
     website: str | None
     live_url: str
     qr: str
-    sources: list[str]
+    sources: list[Source]
     language_notes: list[str]
     page_number_css: str
     images: dict[str, bytes]
@@ -93,7 +110,13 @@ def css_string(text: str) -> str:
 
 
 def _shown(text: v.Text) -> Shown:
-    return Shown(text=text.text, locale=text.locale)
+    return Shown(text=text.text, locale=text.locale, direction=formatting.direction(text.locale))
+
+
+def _place(case: v.CaseDetail, locale: str) -> str:
+    """Site, city and country, separated as the locale separates the parts of an address."""
+    separator = "، " if formatting.direction(locale) == "rtl" else "，" if locale in {"zh", "ja"} else ", "
+    return separator.join([case.site.text, case.city, formatting.country(case.country, locale)])
 
 
 def _strongest(cases: list[v.CaseDetail]) -> list[v.CaseDetail]:
@@ -112,18 +135,18 @@ class _Footnotes:
     def __init__(self, _: Gettext, locale: str) -> None:
         self._ = _
         self.locale = locale
-        self.numbers: dict[tuple[str, str], int] = {}
-        self.texts: list[str] = []
+        self.numbers: dict[tuple[str, str | None], int] = {}
+        self.sources: list[Source] = []
 
-    def number(self, source: str, as_of: object, detail: str = "") -> int:
+    def number(self, source: str, as_of: object, detail: str = "", url: str | None = None) -> int:
         date = formatting.date(as_of, self.locale)  # type: ignore[arg-type]
         text = self._("%(source)s, as of %(date)s") % {"source": source, "date": date}
         if detail:
             text = f"{text} ({detail})"
-        key = (text, source)
+        key = (text, url)
         if key not in self.numbers:
-            self.texts.append(text)
-            self.numbers[key] = len(self.texts)
+            self.sources.append(Source(text=text, url=url))
+            self.numbers[key] = len(self.sources)
         return self.numbers[key]
 
 
@@ -134,36 +157,40 @@ def _outcome(
     if outcome.annual:
         value = _("%(value)s per year") % {"value": value}
     detail = f"{_(labels.OUTCOME_METHODS[outcome.method])}; {_(labels.VERIFICATIONS[outcome.verification])}"
-    note = notes.number(outcome.source, outcome.as_of, detail)
+    note = notes.number(outcome.source, outcome.as_of, detail, outcome.source_url)
     if outcome.baseline is None:
         return ShownOutcome(label=_shown(outcome.label), value=value, note=note)
     before = formatting.quantity(outcome.baseline, outcome.unit, locale)
     after = formatting.quantity(outcome.result, outcome.unit, locale)
-    images[name] = baseline_result_chart(
-        outcome.baseline,
-        outcome.result,
-        (_("Before"), _("After")),
-        (before, after),
-        font_family=font_family(locale),
-        rtl=formatting.direction(locale) == "rtl",
-    )
+    images[name] = baseline_result_chart(outcome.baseline, outcome.result, rtl=formatting.direction(locale) == "rtl")
     alt = _("%(label)s: from %(before)s to %(after)s") % {"label": outcome.label.text, "before": before, "after": after}
-    return ShownOutcome(label=_shown(outcome.label), value=value, note=note, chart=f"generated:{name}", chart_alt=alt)
+    return ShownOutcome(
+        label=_shown(outcome.label),
+        value=value,
+        note=note,
+        chart=f"generated:{name}",
+        chart_alt=alt,
+        before=before,
+        after=after,
+    )
 
 
-def _money(money: v.Money, locale: str, rates: list[v.ExchangeRateView], _: Gettext, notes: _Footnotes) -> str:
-    """An amount in its own currency and, where a stored rate allows, in the reader's, with the rate's date."""
+def _investment(
+    money: v.Money, note: int, locale: str, rates: list[v.ExchangeRateView], _: Gettext, notes: _Footnotes
+) -> list[ShownLine]:
+    """The amount in its own currency and, where a stored rate allows, in the reader's, with the rate's date."""
     shown = formatting.money(money.amount, money.currency, locale)
+    lines = [ShownLine(text=_("Investment: %(amount)s") % {"amount": shown}, note=note)]
     converted = convert(money.amount, money.currency, reader_currency(locale), rates)
-    if converted is None:
-        return shown
-    amount, rate = converted
-    text = _("%(amount)s (about %(converted)s at the rate of %(date)s)") % {
-        "amount": shown,
-        "converted": formatting.money(amount, reader_currency(locale), locale),
-        "date": formatting.date(rate.as_of, locale),
-    }
-    return f"{text} [{notes.number(rate.source, rate.as_of)}]"
+    if converted is not None:
+        amount, rate = converted
+        text = _("%(amount)s (about %(converted)s at the rate of %(date)s)") % {
+            "amount": shown,
+            "converted": formatting.money(amount, reader_currency(locale), locale),
+            "date": formatting.date(rate.as_of, locale),
+        }
+        lines.append(ShownLine(text=text, note=notes.number(rate.source, rate.as_of)))
+    return lines
 
 
 def _cost(
@@ -171,17 +198,14 @@ def _cost(
 ) -> ShownCost | None:
     if cost is None:
         return None
-    parts = []
-    if cost.investment:
-        money = _money(cost.investment, locale, rates, _, notes)
-        parts.append(_("Investment: %(amount)s") % {"amount": money})
+    note = notes.number(cost.source, cost.as_of)
+    lines = _investment(cost.investment, note, locale, rates, _, notes) if cost.investment else []
     if cost.funding_model:
-        parts.append(_(labels.FUNDING_MODELS[cost.funding_model]))
+        lines.append(ShownLine(text=_(labels.FUNDING_MODELS[cost.funding_model])))
     if cost.payback_years:
-        parts.append(_("Payback: %(years)s") % {"years": formatting.quantity(cost.payback_years, "year", locale)})
-    if not parts:
-        return None
-    return ShownCost(text="; ".join(parts), note=notes.number(cost.source, cost.as_of))
+        payback = formatting.quantity(cost.payback_years, "year", locale)
+        lines.append(ShownLine(text=_("Payback: %(years)s") % {"years": payback}, note=note))
+    return ShownCost(lines=lines) if lines else None
 
 
 def _language_notes(texts: list[v.Text], locale: str, _: Gettext) -> list[str]:
@@ -238,7 +262,7 @@ def build_brochure(
             ShownCase(
                 title=_shown(case.title),
                 summary=_shown(case.summary),
-                place=f"{case.site.text}, {case.city}, {formatting.country(case.country, locale)}",
+                place=_place(case, locale),
                 period=formatting.years(case.from_year, case.to_year),
                 demo=case.demo,
                 outcomes=outcomes,
@@ -247,7 +271,7 @@ def build_brochure(
         )
     theme_names = [themes[slug].label.text for slug in solution.themes if slug in themes]
     contact = provider.contact
-    contact_lines = [line for line in (contact.name, contact.email, contact.phone) if line] if contact else []
+    contact_lines = [line for line in (contact.name, contact.phone) if line] if contact else []
     texts = [solution.title, solution.summary, solution.description]
     texts += [text for case in _strongest(cases) for text in (case.title, case.summary)]
     return Brochure(
@@ -258,6 +282,7 @@ def build_brochure(
         description=_shown(solution.description),
         benefits=list(solution.benefits.items),
         benefits_locale=solution.benefits.locale,
+        benefits_direction=formatting.direction(solution.benefits.locale),
         provider_name=provider.name,
         demo=solution.demo,
         themes=formatting.listing(theme_names, locale),
@@ -267,10 +292,11 @@ def build_brochure(
         cases=shown_cases,
         case_count=formatting.number(len(shown_cases), locale),
         contact_lines=contact_lines,
+        contact_email=contact.email if contact else None,
         website=provider.website,
         live_url=live_url,
         qr="generated:qr.svg",
-        sources=notes.texts,
+        sources=notes.sources,
         language_notes=_language_notes(texts, locale, _),
         page_number_css=Markup(_page_number_css(_)),  # noqa: S704 - built from CSS-escaped strings only
         images=images,

@@ -3,6 +3,7 @@
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -42,11 +43,23 @@ def document_key(html: str, images: Mapping[str, bytes], variant: str) -> str:
     return digest.hexdigest()[:32]
 
 
+#: A partial file older than this was left by a writer that died.
+STALE_AFTER_SECONDS = 3600
+
+
 class DocumentCache:
     """PDF files in one folder; a reader sees a whole file or none."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.remove_stale_partials()
+
+    def remove_stale_partials(self, now: float | None = None) -> None:
+        """Delete temporary files that writers which died left behind."""
+        cutoff = (now if now is not None else time.time()) - STALE_AFTER_SECONDS
+        for partial in self.folder.glob(".partial-*") if self.folder.is_dir() else ():
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink(missing_ok=True)
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.pdf"
@@ -65,6 +78,12 @@ class DocumentCache:
                 handle.flush()
                 os.fsync(handle.fileno())
             Path(temporary).replace(self.path(key))
+            # The rename itself is durable only once the folder is synced.
+            folder = os.open(self.folder, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

@@ -1,46 +1,31 @@
-"""Outcome charts as small, self-contained SVG images."""
+"""Outcome charts as small, self-contained SVG images: shapes only, the words stay in the HTML.
 
-from xml.sax.saxutils import escape
+SVG text is drawn glyph by glyph, without the shaping Arabic needs, so a chart carries no text;
+its labels and values are printed next to it, and its alternative text describes it.
+"""
 
-WIDTH, HEIGHT = 260, 120
-_BAR_WIDTH = 70
-_BASELINE_COLOUR, _RESULT_COLOUR, _INK = "#9aa5b1", "#0b5c8a", "#1b1f24"
+WIDTH, HEIGHT = 200, 90
+_BAR_WIDTH = 60
+BASELINE_COLOUR, RESULT_COLOUR = "#9aa5b1", "#0b5c8a"
+_INK = "#1b1f24"
 
 
-def baseline_result_chart(
-    baseline: float,
-    result: float,
-    labels: tuple[str, str],
-    values: tuple[str, str],
-    *,
-    font_family: str,
-    rtl: bool = False,
-) -> bytes:
-    """Two bars, baseline and result, each labelled with its formatted value.
-
-    ``labels`` and ``values`` are already localised; for right-to-left readers the baseline
-    stands on the right, so the chart reads in the same direction as the page.
-    """
+def baseline_result_chart(baseline: float, result: float, *, rtl: bool = False) -> bytes:
+    """Two bars to scale, baseline and result; for right-to-left readers the baseline stands on the right."""
     top = max(abs(baseline), abs(result)) or 1.0
-    plot = HEIGHT - 44
-    bars = [(labels[0], values[0], baseline, _BASELINE_COLOUR), (labels[1], values[1], result, _RESULT_COLOUR)]
+    plot = HEIGHT - 8
+    bars = [(baseline, BASELINE_COLOUR), (result, RESULT_COLOUR)]
     if rtl:
         bars.reverse()
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{escape(font_family)}" font-size="11">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">'
     ]
-    for position, (label, value, amount, colour) in enumerate(bars):
+    for position, (amount, colour) in enumerate(bars):
         height = max(2.0, plot * abs(amount) / top)
-        x = 30 + position * (_BAR_WIDTH + 60)
-        y = 16 + plot - height
-        centre = x + _BAR_WIDTH / 2
-        parts.append(f'<rect x="{x}" y="{y:.1f}" width="{_BAR_WIDTH}" height="{height:.1f}" fill="{colour}"/>')
+        x = 25 + position * (_BAR_WIDTH + 30)
         parts.append(
-            f'<text x="{centre}" y="{y - 4:.1f}" text-anchor="middle" fill="{_INK}" font-weight="bold">'
-            f"{escape(value)}</text>"
+            f'<rect x="{x}" y="{4 + plot - height:.1f}" width="{_BAR_WIDTH}" height="{height:.1f}" fill="{colour}"/>'
         )
-        parts.append(f'<text x="{centre}" y="{HEIGHT - 12}" text-anchor="middle" fill="{_INK}">{escape(label)}</text>')
-    parts.append(f'<line x1="20" y1="{16 + plot}" x2="{WIDTH - 20}" y2="{16 + plot}" stroke="{_INK}"/>')
+    parts.append(f'<line x1="10" y1="{4 + plot}" x2="{WIDTH - 10}" y2="{4 + plot}" stroke="{_INK}"/>')
     parts.append("</svg>")
     return "".join(parts).encode()

@@ -57,7 +57,8 @@ def render_with_fetcher(html: str, fetcher: OwnAssetsFetcher, variant: Variant =
     document.metadata.attachments = []
     for page in document.pages:
         page.links[:] = [link for link in page.links if link[0] != "attachment"]
-    pdf: bytes = document.write_pdf(pdf_variant=_PDF_VARIANTS[variant])
+    # PDF/A documents are tagged too, so that every variant is accessible.
+    pdf: bytes = document.write_pdf(pdf_variant=_PDF_VARIANTS[variant], pdf_tags=True)
     return pdf
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from pathlib import Path
 
+import anyio
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from services.documents.brochure import Brochure, build_brochure
 from services.documents.cache import DocumentCache, document_key
 from services.documents.rendering import Variant
 from services.documents.worker import RenderPool
+from services.errors import RenderFailedError
 from services.view_cache import cached_view
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "pdf_templates"
@@ -93,5 +95,9 @@ async def brochure_pdf(
     cached = cache.get(key)
     if cached is not None:
         return RenderedDocument(path=cached, key=key, title=source.title, rendered=False)
-    pdf = await pool.render(source.html, source.images, variant)
-    return RenderedDocument(path=cache.put(key, pdf), key=key, title=source.title, rendered=True)
+    try:
+        pdf = await pool.render(key, source.html, source.images, variant)
+    except Exception as error:
+        raise RenderFailedError(slug, locale) from error
+    path = await anyio.to_thread.run_sync(cache.put, key, pdf)
+    return RenderedDocument(path=path, key=key, title=source.title, rendered=True)

@@ -1,33 +1,64 @@
 """Worker processes that render documents, so rendering never blocks the event loop."""
 
 import asyncio
+import logging
 import multiprocessing
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from services.documents.rendering import Variant, render_pdf
 
+logger = logging.getLogger(__name__)
+
 
 class RenderPool:
-    """A pool of rendering processes, started on first use and stopped with :meth:`close`."""
+    """A pool of rendering processes, started on first use and stopped with :meth:`close`.
+
+    A worker that dies takes the pool with it; the next render starts a new pool. Concurrent
+    requests for the same document share one render.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
+        self._in_flight: dict[str, asyncio.Future[bytes]] = {}
         #: Documents rendered so far.
         self.renders = 0
 
-    async def render(self, html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
-        """The PDF of ``html``, rendered in a worker process."""
+    def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             # Spawned, not forked: the parent runs threads and an event loop a fork would copy.
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return self._executor
+
+    async def _render(self, html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
         loop = asyncio.get_running_loop()
-        pdf = await loop.run_in_executor(self._executor, render_pdf, html, dict(images), variant)
+        try:
+            pdf = await loop.run_in_executor(self._pool(), render_pdf, html, dict(images), variant)
+        except BrokenProcessPool:
+            logger.warning("a rendering process died; starting new ones")
+            self.close()
+            pdf = await loop.run_in_executor(self._pool(), render_pdf, html, dict(images), variant)
         self.renders += 1
         return pdf
 
+    async def render(self, key: str, html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
+        """The PDF of ``html``, rendered in a worker process; one render per ``key`` at a time."""
+        running = self._in_flight.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        task = asyncio.ensure_future(self._render(html, images, variant))
+        self._in_flight[key] = task
+        try:
+            return await asyncio.shield(task)
+        finally:
+            if task.done():
+                self._in_flight.pop(key, None)
+            else:
+                task.add_done_callback(lambda _done: self._in_flight.pop(key, None))
+
     def close(self) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None

@@ -17,7 +17,7 @@ from catalogue.database import async_engine
 from services.documents.cache import DocumentCache
 from services.documents.rendering import ASSET_DIR
 from services.documents.worker import RenderPool
-from services.errors import InvalidQuery, NotFound
+from services.errors import InvalidQuery, NotFound, RenderFailedError
 from services.settings import Settings
 from services.view_cache import VIEWS
 from services.web import documents, pages, problems
@@ -96,6 +96,7 @@ def create_app(settings: Settings) -> Litestar:
             ValidationException: _handler(problems.validation_problem, 400),
             InvalidQuery: _handler(problems.invalid_query_problem, 400),
             NotFound: _handler(problems.not_found_problem, 404),
+            RenderFailedError: _handler(problems.render_failed_problem, 500),
             HTTPException: _handler(problems.http_problem, 0),
             Exception: _handler(problems.internal_problem, 500),
         },

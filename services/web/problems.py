@@ -8,7 +8,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from services.errors import InvalidQuery, NotFound
+from services.errors import InvalidQuery, NotFound, RenderFailedError
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger(__name__)
@@ -69,6 +69,11 @@ def not_found_problem(request: Request[Any, Any, Any], error: NotFound) -> Respo
 
 def http_problem(request: Request[Any, Any, Any], error: HTTPException) -> Response[ProblemDetails]:
     return problem(request, error.status_code, str(error.detail))
+
+
+def render_failed_problem(request: Request[Any, Any, Any], error: RenderFailedError) -> Response[ProblemDetails]:
+    logger.error("rendering failed on %s", request.url.path, exc_info=error.__cause__ or error)
+    return problem(request, 500, f"{error}. Please try again; if it keeps failing, tell the catalogue's editors.")
 
 
 def unavailable_problem(request: Request[Any, Any, Any], error: Exception) -> Response[ProblemDetails]:
