@@ -91,14 +91,14 @@ def test_home_lists_the_catalogue_in_german(browser: Client) -> None:
 
 def test_fallback_content_is_marked(browser: Client) -> None:
     response = browser.get("/cases/test-harbour-bath?lang=de")
-    assert '<span lang="en" class="fallback">Harbour bath with sensors</span>' in response.text
+    assert '<span lang="en" dir="ltr" class="fallback">Harbour bath with sensors</span>' in response.text
     note = translations("de").gettext("Not yet translated: shown in %(language)s.") % {"language": "Englisch"}
     assert note in Page(response.text).body_text
 
 
 def test_translated_content_is_not_marked(browser: Client) -> None:
     response = browser.get("/solutions/test-harbour-sensors?lang=de")
-    assert '<span lang="de">Hafensensoren für Kopenhagen</span>' in response.text
+    assert '<span lang="de" dir="ltr">Hafensensoren für Kopenhagen</span>' in response.text
     assert 'class="fallback"' not in response.text.split("<h1>")[1].split("</h1>")[0]
 
 
@@ -175,3 +175,11 @@ def test_solution_page_offers_the_brochure_in_every_content_language(browser: Cl
     assert html.count("<option value=") >= 17
     assert '<option value="de" lang="de" selected>Deutsch</option>' in html
     assert 'href="/solutions/test-harbour-sensors/brochure?lang=de"' in html
+
+
+def test_content_follows_a_content_locale_the_interface_lacks(browser: Client) -> None:
+    response = browser.get("/solutions/cloudburst-management-plan?lang=ar")
+    page = Page(response.text)
+    assert page.html_lang == "en"
+    assert '<span lang="ar" dir="rtl">' in response.text.split("<h1>")[1].split("</h1>")[0]
+    assert "Not yet translated" not in response.text.split("<h1>")[1].split("</h1>")[0]

@@ -5,10 +5,10 @@ import os
 import tempfile
 import time
 from collections.abc import Mapping
+from importlib import metadata
 from pathlib import Path
 
-import weasyprint
-
+from services.documents import rendering
 from services.documents.rendering import ASSET_DIR
 
 
@@ -21,10 +21,32 @@ def _assets_fingerprint() -> str:
     return digest.hexdigest()
 
 
-#: The renderer and the document assets, which shape every document.
-RENDERER_FINGERPRINT = hashlib.sha256(
-    f"weasyprint {weasyprint.__version__}:{_assets_fingerprint()}".encode()
-).hexdigest()
+#: Packages whose version changes how a document is laid out or written.
+_RENDERING_PACKAGES = ("weasyprint", "pydyf", "pyphen", "tinycss2", "cssselect2", "fonttools", "tinyhtml5", "pillow")
+#: Where the typefaces documents use come from.
+_FONT_DIRECTORIES = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto"))
+
+
+def _installed_fonts() -> str:
+    """Name, size and modification time of every installed Noto font file."""
+    return ";".join(
+        f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}"
+        for folder in _FONT_DIRECTORIES
+        if folder.is_dir()
+        for path in sorted(folder.iterdir())
+        if (stat := path.stat())
+    )
+
+
+def _renderer_fingerprint() -> str:
+    parts = [f"{name} {metadata.version(name)}" for name in _RENDERING_PACKAGES]
+    parts += [_assets_fingerprint(), _installed_fonts(), Path(rendering.__file__).read_text()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+#: Everything besides the HTML that shapes a document: the renderer, its packages, the render
+#: code, the document assets and the installed fonts. Computed once per process.
+RENDERER_FINGERPRINT = _renderer_fingerprint()
 
 
 def document_key(html: str, images: Mapping[str, bytes], variant: str) -> str:

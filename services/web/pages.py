@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from catalogue.vocabulary import OrganisationKind, VisitSiteKind
 from i18n import formatting, labels
 from i18n.catalogues import translations
-from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name, is_well_formed
+from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name, is_well_formed, negotiate
 from services import browsing
 from services.browsing import Filters
 from services.web.dependencies import Session
@@ -67,6 +67,20 @@ def _page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
     return request.state.page_locale  # type: ignore[no-any-return]
 
 
+def _content_locale(request: Request[Any, Any, Any]) -> str:
+    """The locale of a page's content: ``?lang=`` when it names a content locale, else the interface's.
+
+    A reader arriving from an Arabic brochure's QR code reads the Arabic content around an
+    interface in the closest interface language.
+    """
+    lang = _last(request, "lang")
+    if lang is not None and is_well_formed(lang):
+        chosen = negotiate([lang], CONTENT_LOCALES)
+        if chosen is not None:
+            return chosen
+    return _page_locale(request)[0]
+
+
 def _choose_page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
     lang = _last(request, "lang")
     if lang is not None and not is_well_formed(lang):
@@ -102,6 +116,7 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200, **
         _=gettext.gettext,
         ngettext=gettext.ngettext,
         fmt=Formatter(locale),
+        text_direction=formatting.direction,
         labels=labels,
         languages=[(code, display_name(code)) for code in INTERFACE_LOCALES],
         alternates={code: base + _url(path, {**params, "lang": code}) for code in INTERFACE_LOCALES},
@@ -153,7 +168,7 @@ def _choice(request: Request[Any, Any, Any], name: str, allowed: type[Any]) -> s
 
 @get("/", include_in_schema=False)
 async def home(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
-    locale, _ = _page_locale(request)
+    locale = _content_locale(request)
     kind = _choice(request, "organisation_kind", OrganisationKind)
     filters = _filters(request, organisation_kind=kind)
     results = await browsing.list_solutions(db_session, filters, locale, locale)
@@ -163,7 +178,7 @@ async def home(request: Request[Any, Any, Any], db_session: Session) -> Response
 
 @get("/solutions/{slug:str}", include_in_schema=False)
 async def solution_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
-    locale, _ = _page_locale(request)
+    locale = _content_locale(request)
     solution = await browsing.get_solution(db_session, slug, locale)
     themes = {theme.slug: theme for theme in await browsing.list_themes(db_session, locale)}
     languages = [(code, display_name(code)) for code in CONTENT_LOCALES]
@@ -172,7 +187,7 @@ async def solution_page(request: Request[Any, Any, Any], db_session: Session, sl
 
 @get("/cases", include_in_schema=False)
 async def cases_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
-    locale, _ = _page_locale(request)
+    locale = _content_locale(request)
     filters = _filters(request)
     results = await browsing.list_cases(db_session, filters, locale, locale)
     themes = await browsing.list_themes(db_session, locale)
@@ -181,13 +196,13 @@ async def cases_page(request: Request[Any, Any, Any], db_session: Session) -> Re
 
 @get("/cases/{slug:str}", include_in_schema=False)
 async def case_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
-    locale, _ = _page_locale(request)
+    locale = _content_locale(request)
     return render(request, "case.html", case=await browsing.get_case(db_session, slug, locale))
 
 
 @get("/organisations", include_in_schema=False)
 async def organisations_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
-    locale, _ = _page_locale(request)
+    locale = _content_locale(request)
     filters = _filters(request, organisation_kind=_choice(request, "kind", OrganisationKind))
     results = await browsing.list_organisations(db_session, filters, locale, locale)
     return render(request, "organisations.html", results=results, filters=filters)
@@ -195,13 +210,13 @@ async def organisations_page(request: Request[Any, Any, Any], db_session: Sessio
 
 @get("/organisations/{slug:str}", include_in_schema=False)
 async def organisation_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
-    locale, _ = _page_locale(request)
+    locale = _content_locale(request)
     return render(request, "organisation.html", org=await browsing.get_organisation(db_session, slug, locale))
 
 
 @get("/visit-sites", include_in_schema=False)
 async def visit_sites_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
-    locale, _ = _page_locale(request)
+    locale = _content_locale(request)
     filters = _filters(request, site_kind=_choice(request, "kind", VisitSiteKind))
     results = await browsing.list_visit_sites(db_session, filters, locale, locale)
     return render(request, "visit_sites.html", results=results, filters=filters)
@@ -209,7 +224,7 @@ async def visit_sites_page(request: Request[Any, Any, Any], db_session: Session)
 
 @get("/visit-sites/{slug:str}", include_in_schema=False)
 async def visit_site_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
-    locale, _ = _page_locale(request)
+    locale = _content_locale(request)
     return render(request, "visit_site.html", site=await browsing.get_visit_site(db_session, slug, locale))
 
 
