@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from catalogue.database import async_engine
 from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES
+from services import browsing
 from services.documents.brochure import Brochure
 from services.documents.rendering import render_pdf
 from services.documents.service import brochure_for, lay_out
@@ -78,6 +79,8 @@ def test_brochure_in_every_locale(rendered: dict[str, tuple[Brochure, PdfFacts]]
     assert pdf.title == brochure.title.text
     assert pdf.language == locale
     assert pdf.author == brochure.provider_name
+    assert pdf.subject == brochure.summary.text
+    assert pdf.keywords and all(keyword in pdf.keywords for keyword in brochure.keywords)
     assert pdf.tagged and pdf.has_structure
     assert 1 <= pdf.pages <= 4
     assert pdf.fonts and all(pdf.fonts.values()), f"fonts not embedded: {pdf.fonts}"
@@ -168,3 +171,29 @@ def test_right_to_left_brochures_mirror_the_page_furniture(charted: dict[str, tu
         assert positions, (locale, label)
         width = 595
         assert (positions[0] < width / 2) is expect_left, (locale, positions)
+
+
+async def _every_solution(url: str) -> list[Brochure]:
+    engine = async_engine(url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            page = await browsing.list_solutions(session, browsing.Filters(per_page=100), "de", "de")
+            return [await brochure_for(session, item.slug, "de", "https://catalogue.example") for item in page.items]
+    finally:
+        await engine.dispose()
+
+
+def test_every_published_solution_fits_one_to_four_pages(
+    seeded_databases: SeededDatabases, weasyprint_warnings: WeasyPrintWarnings
+) -> None:
+    problems: list[tuple[object, ...]] = []
+    for brochure in asyncio.run(_every_solution(seeded_databases["sqlite"])):
+        source = lay_out(brochure)
+        pdf = read_pdf(render_pdf(source.html, source.images))
+        if not 1 <= pdf.pages <= 4 or pdf.notdef or not all(pdf.fonts.values()):
+            problems.append((brochure.title.text, pdf.pages, pdf.notdef))
+        notes = [outcome.note for case in brochure.cases for outcome in case.outcomes]
+        if any(not 1 <= note <= len(brochure.sources) for note in notes):
+            problems.append((brochure.title.text, "figure without a source"))
+    assert problems == []
+    assert weasyprint_warnings.messages == []
