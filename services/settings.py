@@ -24,6 +24,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     view_cache_entries: int = 2048
     #: Processes that render documents.
     render_workers: int = 2
+    #: Bytes of rendered documents kept; the least recently used go first.
+    document_cache_bytes: int = 2_000_000_000
 
     @property
     def base_url(self) -> str:
@@ -37,7 +39,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "var").resolve()
         default_url = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
         numbers = {}
-        for name, default in (("PORT", 8000), ("VIEW_CACHE_ENTRIES", 2048), ("RENDER_WORKERS", 2)):
+        defaults = (
+            ("PORT", 8000),
+            ("VIEW_CACHE_ENTRIES", 2048),
+            ("RENDER_WORKERS", 2),
+            ("DOCUMENT_CACHE_BYTES", 2 * 10**9),
+        )
+        for name, default in defaults:
             try:
                 numbers[name] = int(env.get(name) or default)
             except ValueError as error:
@@ -49,6 +57,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             port=numbers["PORT"],
             view_cache_entries=numbers["VIEW_CACHE_ENTRIES"],
             render_workers=numbers["RENDER_WORKERS"],
+            document_cache_bytes=numbers["DOCUMENT_CACHE_BYTES"],
             data_dir=data_dir,
             debug=(env.get("DEBUG") or "").lower() in {"1", "true", "yes"},
             public_url=env.get("PUBLIC_URL") or "",

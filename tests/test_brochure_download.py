@@ -147,3 +147,13 @@ def test_partial_files_left_by_a_dead_writer_are_removed(tmp_path: Path) -> None
     os.utime(stale, (0, 0))
     DocumentCache(folder)
     assert not stale.exists() and fresh.exists()
+
+
+def test_the_cache_keeps_within_its_size_by_dropping_the_least_recently_used(tmp_path: Path) -> None:
+    cache = DocumentCache(tmp_path / "documents", max_bytes=350)
+    for number, key in enumerate(("a", "b", "c")):
+        cache.put(key, b"x" * 100)
+        os.utime(cache.path(key), (1000 + number, 1000 + number))
+    assert cache.get("a") is not None  # reading "a" makes "b" the least recently used
+    cache.put("d", b"x" * 100)
+    assert [cache.get(key) is not None for key in "abcd"] == [True, False, True, True]

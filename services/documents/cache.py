@@ -69,11 +69,16 @@ def document_key(html: str, images: Mapping[str, bytes], variant: str) -> str:
 STALE_AFTER_SECONDS = 3600
 
 
-class DocumentCache:
-    """PDF files in one folder; a reader sees a whole file or none."""
+#: How much the cache keeps before the least recently used documents go.
+DEFAULT_MAX_BYTES = 2_000_000_000
 
-    def __init__(self, folder: Path) -> None:
+
+class DocumentCache:
+    """PDF files in one folder, at most ``max_bytes`` of them; a reader sees a whole file or none."""
+
+    def __init__(self, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.folder = folder
+        self.max_bytes = max_bytes
         self.remove_stale_partials()
 
     def remove_stale_partials(self, now: float | None = None) -> None:
@@ -87,8 +92,24 @@ class DocumentCache:
         return self.folder / f"{key}.pdf"
 
     def get(self, key: str) -> Path | None:
+        """The cached document, marked as just used; ``None`` if there is none."""
         path = self.path(key)
-        return path if path.is_file() else None
+        try:
+            os.utime(path)
+        except FileNotFoundError:
+            return None
+        return path
+
+    def prune(self, keep: Path | None = None) -> None:
+        """Delete the least recently used documents until the cache fits ``max_bytes``."""
+        files = sorted(self.folder.glob("*.pdf"), key=lambda path: path.stat().st_mtime)
+        total = sum(path.stat().st_size for path in files)
+        for path in files:
+            if total <= self.max_bytes:
+                break
+            if path != keep:
+                total -= path.stat().st_size
+                path.unlink(missing_ok=True)
 
     def put(self, key: str, pdf: bytes) -> Path:
         """Store ``pdf`` under ``key``: written to a temporary file, flushed, then renamed into place."""
@@ -109,4 +130,5 @@ class DocumentCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        self.prune(keep=self.path(key))
         return self.path(key)

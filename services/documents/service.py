@@ -45,7 +45,10 @@ async def brochure_for(session: AsyncSession, slug: str, locale: str, base_url: 
     live_url = f"{base_url}/solutions/{slug}?lang={locale}"
     rates = await browsing.list_exchange_rates(session)
     gettext = translations(locale, "documents").gettext
-    return build_brochure(solution, cases, provider, themes, locale, live_url, rates, gettext)
+    # Charts and the QR code take a few milliseconds: off the event loop.
+    return await anyio.to_thread.run_sync(
+        build_brochure, solution, cases, provider, themes, locale, live_url, rates, gettext
+    )
 
 
 def _as_is(reference: str) -> str:
@@ -68,7 +71,8 @@ def lay_out(brochure: Brochure, link: Callable[[str], str] = _as_is) -> Brochure
 @cached_view
 async def brochure_source(session: AsyncSession, slug: str, locale: str, base_url: str) -> BrochureSource:
     """The laid-out brochure, kept while the catalogue is unchanged so repeated downloads skip the layout."""
-    return lay_out(await brochure_for(session, slug, locale, base_url))
+    brochure = await brochure_for(session, slug, locale, base_url)
+    return await anyio.to_thread.run_sync(lay_out, brochure)
 
 
 class RenderedDocument(msgspec.Struct, frozen=True):

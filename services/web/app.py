@@ -103,7 +103,7 @@ def create_app(settings: Settings) -> Litestar:
         state=State(
             {
                 "settings": settings,
-                "document_cache": DocumentCache(settings.data_dir / "documents"),
+                "document_cache": DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes),
                 "render_pool": render_pool,
             }
         ),
