@@ -23,9 +23,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import ROOT, load, p95, seed, start_server, temporary_folder
+from i18n.locales import CONTENT_LOCALES
 
 SOLUTION = "cloudburst-management-plan"
-LOCALES = ("da", "en", "de", "sv", "nb", "fi", "nl", "fr", "es", "pt", "it", "pl", "uk", "zh", "ja", "ko", "ar")
 API = "/api/v1/solutions?per_page=50"
 
 
@@ -53,7 +53,7 @@ def warm_renders(database_url: str, renders: int) -> tuple[float, float]:
 
     ours, floor = [], []
     for number in range(renders + 2):
-        elapsed, html, images = asyncio.run(pipeline(LOCALES[number % 3]))
+        elapsed, html, images = asyncio.run(pipeline(CONTENT_LOCALES[number % 3]))
         started = time.perf_counter()
         HTML(string=html, base_url="asset:", url_fetcher=OwnAssetsFetcher(images)).write_pdf(pdf_variant="pdf/ua-1")
         direct = time.perf_counter() - started
@@ -83,7 +83,7 @@ async def api_while_rendering(base: str, folder: str, seconds: float) -> list[fl
         async with httpx.AsyncClient(timeout=120) as client:
             while time.perf_counter() < stop:
                 shutil.rmtree(documents, ignore_errors=True)
-                locale = LOCALES[count % len(LOCALES)]
+                locale = CONTENT_LOCALES[count % len(CONTENT_LOCALES)]
                 (await client.get(f"{base}/solutions/{SOLUTION}/brochure.pdf?lang={locale}")).raise_for_status()
                 count += 1
         return count

@@ -3,13 +3,12 @@
 import functools
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.revision import current_revision
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 #: Most views kept per process; the least recently used go first.
@@ -40,9 +39,6 @@ class ViewCache:
         self.entries.move_to_end(key)
         while len(self.entries) > self.max_entries:
             self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        self.entries.clear()
 
 
 VIEWS = ViewCache()

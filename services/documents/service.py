@@ -81,7 +81,6 @@ class RenderedDocument(msgspec.Struct, frozen=True):
     path: Path
     key: str
     title: str
-    rendered: bool
 
 
 async def brochure_pdf(
@@ -98,10 +97,10 @@ async def brochure_pdf(
     key = document_key(source.html, source.images, variant)
     cached = cache.get(key)
     if cached is not None:
-        return RenderedDocument(path=cached, key=key, title=source.title, rendered=False)
+        return RenderedDocument(path=cached, key=key, title=source.title)
     try:
         pdf = await pool.render(key, source.html, source.images, variant)
     except Exception as error:
         raise RenderFailedError(slug, locale) from error
     path = await anyio.to_thread.run_sync(cache.put, key, pdf)
-    return RenderedDocument(path=path, key=key, title=source.title, rendered=True)
+    return RenderedDocument(path=path, key=key, title=source.title)
