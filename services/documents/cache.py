@@ -1,12 +1,15 @@
 """Rendered documents kept on disk, keyed by everything that shapes them, written atomically."""
 
+import asyncio
 import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from importlib import metadata
 from pathlib import Path
+
+import anyio
 
 from services.documents import rendering
 from services.documents.rendering import ASSET_DIR
@@ -79,6 +82,7 @@ class DocumentCache:
     def __init__(self, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
+        self._in_flight: dict[str, asyncio.Future[Path]] = {}
         self.remove_stale_partials()
 
     def remove_stale_partials(self, now: float | None = None) -> None:
@@ -100,15 +104,36 @@ class DocumentCache:
             return None
         return path
 
+    async def get_or_make(self, key: str, make: Callable[[], Awaitable[bytes]]) -> Path:
+        """The document under ``key``, made and stored first if missing; one making per key at a time."""
+        cached = self.get(key)
+        if cached is not None:
+            return cached
+        running = self._in_flight.get(key)
+        if running is None:
+            running = asyncio.ensure_future(self._make(key, make))
+            self._in_flight[key] = running
+            running.add_done_callback(lambda _done: self._in_flight.pop(key, None))
+        return await asyncio.shield(running)
+
+    async def _make(self, key: str, make: Callable[[], Awaitable[bytes]]) -> Path:
+        pdf = await make()
+        return await anyio.to_thread.run_sync(self.put, key, pdf)
+
     def prune(self, keep: Path | None = None) -> None:
         """Delete the least recently used documents until the cache fits ``max_bytes``."""
-        files = sorted(self.folder.glob("*.pdf"), key=lambda path: path.stat().st_mtime)
-        total = sum(path.stat().st_size for path in files)
-        for path in files:
+        files = []
+        for path in self.folder.glob("[!.]*.pdf"):  # never a partial file being written
+            try:
+                files.append((path.stat().st_mtime, path.stat().st_size, path))
+            except FileNotFoundError:
+                continue
+        total = sum(size for _, size, _ in files)
+        for _, size, path in sorted(files):
             if total <= self.max_bytes:
                 break
             if path != keep:
-                total -= path.stat().st_size
+                total -= size
                 path.unlink(missing_ok=True)
 
     def put(self, key: str, pdf: bytes) -> Path:

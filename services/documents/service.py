@@ -95,12 +95,12 @@ async def brochure_pdf(
     """The brochure of ``slug`` as a PDF from the cache, rendered first if the cache lacks it."""
     source = await brochure_source(session, slug, locale, base_url)
     key = document_key(source.html, source.images, variant)
-    cached = cache.get(key)
-    if cached is not None:
-        return RenderedDocument(path=cached, key=key, title=source.title)
+
+    async def render() -> bytes:
+        return await pool.render(source.html, source.images, variant)
+
     try:
-        pdf = await pool.render(key, source.html, source.images, variant)
+        path = await cache.get_or_make(key, render)
     except Exception as error:
         raise RenderFailedError(slug, locale) from error
-    path = await anyio.to_thread.run_sync(cache.put, key, pdf)
     return RenderedDocument(path=path, key=key, title=source.title)

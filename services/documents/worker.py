@@ -15,14 +15,12 @@ logger = logging.getLogger(__name__)
 class RenderPool:
     """A pool of rendering processes, started on first use and stopped with :meth:`close`.
 
-    A worker that dies takes the pool with it; the next render starts a new pool. Concurrent
-    requests for the same document share one render.
+    A worker that dies takes the pool with it; the next render starts a new pool.
     """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
-        self._in_flight: dict[str, asyncio.Future[bytes]] = {}
         #: Documents rendered so far.
         self.renders = 0
 
@@ -32,7 +30,8 @@ class RenderPool:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self._executor
 
-    async def _render(self, html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
+    async def render(self, html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
+        """The PDF of ``html``, rendered in a worker process."""
         loop = asyncio.get_running_loop()
         try:
             pdf = await loop.run_in_executor(self._pool(), render_pdf, html, dict(images), variant)
@@ -42,21 +41,6 @@ class RenderPool:
             pdf = await loop.run_in_executor(self._pool(), render_pdf, html, dict(images), variant)
         self.renders += 1
         return pdf
-
-    async def render(self, key: str, html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
-        """The PDF of ``html``, rendered in a worker process; one render per ``key`` at a time."""
-        running = self._in_flight.get(key)
-        if running is not None:
-            return await asyncio.shield(running)
-        task = asyncio.ensure_future(self._render(html, images, variant))
-        self._in_flight[key] = task
-        try:
-            return await asyncio.shield(task)
-        finally:
-            if task.done():
-                self._in_flight.pop(key, None)
-            else:
-                task.add_done_callback(lambda _done: self._in_flight.pop(key, None))
 
     def close(self) -> None:
         if self._executor is not None:
