@@ -145,6 +145,9 @@ class CaseResult(BigIntAuditBase):
     sources: Mapped[list[str]] = mapped_column(JsonB, default=list)
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The organisation whose editors keep this entry current.
+    maintainer_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    maintainer: Mapped[Organisation | None] = relationship(lazy="raise")
     texts: Mapped[list["CaseText"]] = relationship(lazy="raise", cascade="all, delete-orphan")
     solutions: Mapped[list[Solution]] = relationship(secondary=case_solution, lazy="raise", order_by=Solution.id)
     partners: Mapped[list["CasePartner"]] = relationship(
@@ -239,6 +242,9 @@ class CatalogueRevision(BigIntBase):
 
 
 TEXT_TABLES = (ThemeText, OrganisationText, SolutionText, CaseText, OutcomeText, VisitSiteText)
+
+# Registered on the shared metadata, so that migrations and the schema comparison see them.
+from catalogue import accounts, versions  # noqa: E402, F401
 
 for _table in TEXT_TABLES:
     Index(f"ix_{_table.__tablename__}_locale_field", _table.locale, _table.field)

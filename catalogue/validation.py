@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from babel.numbers import UnknownCurrencyError, get_currency_name
 
 from catalogue.cvr import is_valid_cvr
-from catalogue.records import CaseRecord, CatalogueFile, Record, Texts
+from catalogue.records import CaseRecord, CatalogueFile, Record, SolutionRecord, Texts
 from catalogue.vocabulary import UNITS
 from i18n.locales import CONTENT_LOCALES
 
@@ -46,7 +46,8 @@ def _duplicates(kind: str, slugs: list[str]) -> list[str]:
     return problems
 
 
-def _case_problems(case: CaseRecord, organisations: set[str], solutions: set[str]) -> list[str]:
+def case_problems(case: CaseRecord, organisations: set[str], solutions: set[str]) -> list[str]:
+    """What is wrong with one case, given the organisations and solutions it may name."""
     where = f"case {case.slug!r}"
     fields = ("title", "summary", "challenge", "approach", "site")
     problems = _localised_problems(where, case, fields, case.source_locale)
@@ -68,6 +69,17 @@ def _case_problems(case: CaseRecord, organisations: set[str], solutions: set[str
             problems.append(f"{at}: result_max is below result")
     if case.cost and case.cost.investment and not _known_currency(case.cost.investment.currency):
         problems.append(f"{where}: unknown currency {case.cost.investment.currency!r}")
+    return problems
+
+
+def solution_problems(solution: SolutionRecord, themes: set[str], organisations: set[str]) -> list[str]:
+    """What is wrong with one solution, given the themes and organisations it may name."""
+    where = f"solution {solution.slug!r}"
+    fields = ("title", "summary", "description", "benefits")
+    problems = _localised_problems(where, solution, fields, solution.source_locale)
+    if solution.provider not in organisations:
+        problems.append(f"{where}: unknown provider {solution.provider!r}")
+    problems += [f"{where}: unknown theme {slug!r}" for slug in solution.themes if slug not in themes]
     return problems
 
 
@@ -96,14 +108,9 @@ def catalogue_problems(data: CatalogueFile, known: CatalogueFile | None = None) 
         if org.cvr is not None and (org.country != "DK" or not is_valid_cvr(org.cvr)):
             problems.append(f"{where}: {org.cvr!r} is not a valid Danish CVR number")
     for solution in data.solutions:
-        where = f"solution {solution.slug!r}"
-        fields = ("title", "summary", "description", "benefits")
-        problems += _localised_problems(where, solution, fields, solution.source_locale)
-        if solution.provider not in organisations:
-            problems.append(f"{where}: unknown provider {solution.provider!r}")
-        problems += [f"{where}: unknown theme {slug!r}" for slug in solution.themes if slug not in themes]
+        problems += solution_problems(solution, themes, organisations)
     for case in data.cases:
-        problems += _case_problems(case, organisations, solutions)
+        problems += case_problems(case, organisations, solutions)
     for rate in data.exchange_rates:
         where = f"exchange rate {rate.base}/{rate.quote} of {rate.as_of}"
         problems += [

@@ -73,6 +73,30 @@ class TranslationState(StrEnum):
     OUTDATED = "outdated"
 
 
+class Role(StrEnum):
+    """What an account may do; editors are bound to one organisation, translators to their locales."""
+
+    ADMINISTRATOR = "administrator"
+    ADVISER = "adviser"
+    EDITOR = "editor"
+    TRANSLATOR = "translator"
+
+
+class VersionStatus(StrEnum):
+    """Where a version of an entry stands in review."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
+
+
+#: Statuses of the one version per entry that is still being worked on.
+OPEN_STATUSES = frozenset({VersionStatus.DRAFT, VersionStatus.SUBMITTED, VersionStatus.RETURNED})
+
+
 #: Units an outcome may be measured in, besides ISO 4217 currency codes.
 UNITS = frozenset({
     "percent", "count", "kwh", "mwh", "gwh", "tj", "mm", "m", "km", "minute", "hour", "year", "tonne", "tonne-co2",

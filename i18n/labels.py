@@ -57,3 +57,9 @@ VISIT_SITE_KINDS = {
     "living_lab": N_("Living lab"),
     "reference_site": N_("Reference site"),
 }
+ROLES = {
+    "administrator": N_("Administrator"),
+    "adviser": N_("Export adviser"),
+    "editor": N_("Company editor"),
+    "translator": N_("Translator"),
+}

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import getpass
 import logging
 import sys
 from collections.abc import Sequence
@@ -13,13 +14,16 @@ from catalogue import migrations
 from catalogue.database import async_engine, is_sqlite
 from catalogue.validation import catalogue_problems
 from i18n.locales import CONTENT_LOCALES
+from services import people
 from services.documents.rendering import Variant, render_pdf
 from services.documents.service import brochure_for, lay_out
-from services.errors import InvalidCatalogueData, NotFound
+from services.errors import InvalidCatalogueData, InvalidInput, NotFound
 from services.importing import import_catalogue, is_empty, read_catalogue_files
-from services.settings import Settings
+from services.settings import PROJECT_ROOT, Settings
 
 logger = logging.getLogger("catalogue")
+#: Demo accounts, one per role, loaded with the demo catalogue.
+DEMO_ACCOUNTS = PROJECT_ROOT / "data" / "demo-accounts.toml"
 
 
 def _prepare(settings: Settings) -> None:
@@ -28,8 +32,8 @@ def _prepare(settings: Settings) -> None:
     migrations.upgrade(settings.database_url)
 
 
-async def seed(settings: Settings, data_dir: Path, *, only_if_empty: bool) -> bool:
-    """Load the catalogue files in ``data_dir``; returns whether anything was loaded."""
+async def seed(settings: Settings, data_dir: Path, *, only_if_empty: bool, accounts: Path | None = None) -> bool:
+    """Load the catalogue files in ``data_dir`` (and the demo ``accounts``); returns whether anything was loaded."""
     data = read_catalogue_files(data_dir.glob("*.toml"))
     engine = async_engine(settings.database_url)
     try:
@@ -37,9 +41,30 @@ async def seed(settings: Settings, data_dir: Path, *, only_if_empty: bool) -> bo
             if only_if_empty and not await is_empty(session):
                 return False
             await import_catalogue(session, data)
+            if accounts is not None:
+                await people.seed_demo_accounts(session, accounts)
             return True
     finally:
         await engine.dispose()
+
+
+async def create_administrator(settings: Settings, email: str, name: str, password: str) -> None:
+    engine = async_engine(settings.database_url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            await people.create_administrator(session, email, name, password)
+    finally:
+        await engine.dispose()
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Same password again: ") != first:
+        msg = "the two passwords differ"
+        raise InvalidInput("password", msg)
+    return first
 
 
 async def write_brochure(settings: Settings, slug: str, locale: str, variant: Variant) -> bytes:
@@ -67,6 +92,10 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     brochure_parser.add_argument("--lang", default="en", choices=CONTENT_LOCALES, help="the brochure's locale")
     brochure_parser.add_argument("--variant", default="pdfua", choices=["pdfua", "pdfa"])
     brochure_parser.add_argument("--output", type=Path, help="file to write (default: SLUG-LANG.pdf)")
+    admin_parser = commands.add_parser("create-admin", help="create an administrator account that can sign in")
+    admin_parser.add_argument("email")
+    admin_parser.add_argument("--name", default="Administrator", help="the name shown for the account")
+    admin_parser.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     serve_parser = commands.add_parser("serve", help="migrate, seed an empty database and serve the catalogue")
     serve_parser.add_argument("--no-seed", action="store_true", help="do not load the demo catalogue")
     args = parser.parse_args(argv)
@@ -84,18 +113,23 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
             output = args.output or Path(f"{args.slug}-{args.lang}.pdf")
             output.write_bytes(asyncio.run(write_brochure(settings, args.slug, args.lang, args.variant)))
             print(f"wrote {output}")
+        elif args.command == "create-admin":
+            password = _read_password(args.password_stdin)
+            asyncio.run(create_administrator(settings, args.email, args.name, password))
+            print(f"administrator {args.email} created")
         elif args.command == "seed":
-            loaded = asyncio.run(seed(settings, data_dir, only_if_empty=True))
+            demo = None if args.data else DEMO_ACCOUNTS
+            loaded = asyncio.run(seed(settings, data_dir, only_if_empty=True, accounts=demo))
             print("demo catalogue loaded" if loaded else "catalogue not empty: nothing loaded")
         elif args.command == "serve":
-            if not args.no_seed and asyncio.run(seed(settings, data_dir, only_if_empty=True)):
+            if not args.no_seed and asyncio.run(seed(settings, data_dir, only_if_empty=True, accounts=DEMO_ACCOUNTS)):
                 logger.info("loaded the demo catalogue into the empty database")
             return _serve(settings)
     except InvalidCatalogueData as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 1
-    except NotFound as error:
+    except (NotFound, InvalidInput) as error:
         print(error, file=sys.stderr)
         return 1
     return 0

@@ -13,6 +13,7 @@ from catalogue.localised import LocalisedText
 from catalogue.records import CaseRecord, CatalogueFile, OrganisationRecord, SolutionRecord, Texts, VisitSiteRecord
 from catalogue.texts import EditableTexts, store_field
 from catalogue.validation import catalogue_problems
+from catalogue.vocabulary import PartnerRole
 from services.errors import InvalidCatalogueData
 
 
@@ -89,6 +90,19 @@ def _solution(record: SolutionRecord, orgs: dict[str, t.Organisation], themes: d
     return solution
 
 
+#: Which partner keeps a case current, most likely first.
+_MAINTAINER_ROLES = (PartnerRole.SUPPLIER, PartnerRole.OWNER)
+
+
+def maintainer_of(record: CaseRecord) -> str:
+    """The slug of the organisation whose editors keep the case current: its supplier, else its owner."""
+    for role in _MAINTAINER_ROLES:
+        for partner in record.partners:
+            if partner.role is role:
+                return partner.organisation
+    return record.partners[0].organisation
+
+
 def _case(record: CaseRecord, orgs: dict[str, t.Organisation], solutions: dict[str, t.Solution]) -> t.CaseResult:
     cost = record.cost
     investment = cost.investment if cost else None
@@ -105,6 +119,7 @@ def _case(record: CaseRecord, orgs: dict[str, t.Organisation], solutions: dict[s
         cost_source=cost.source if cost else None,
         cost_as_of=cost.as_of if cost else None,
         is_demo=record.demo,
+        maintainer=orgs[maintainer_of(record)],
         sources=list(record.sources),
         solutions=[solutions[slug] for slug in record.solutions],
         partners=[

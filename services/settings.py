@@ -26,6 +26,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     render_workers: int = 2
     #: Bytes of rendered documents kept; the least recently used go first.
     document_cache_bytes: int = 2_000_000_000
+    #: Mail server for invitations and password resets (``smtp://`` or ``smtps://``, with
+    #: ``user:password@`` when it needs them); empty: links are written to the log.
+    smtp_url: str = ""
+    mail_from: str = "Smart Denmark catalogue <no-reply@localhost>"
+    #: Whether cookies are sent only over HTTPS; default: whether the public address is HTTPS.
+    cookie_secure: bool | None = None
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.base_url.startswith("https://")
 
     @property
     def base_url(self) -> str:
@@ -34,8 +46,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
-        """Settings from ``DATABASE_URL``, ``HOST``, ``PORT``, ``PUBLIC_URL``, ``DATA_DIR``, ``VIEW_CACHE_ENTRIES``
-        and ``DEBUG``."""
+        """Settings from ``DATABASE_URL``, ``HOST``, ``PORT``, ``PUBLIC_URL``, ``DATA_DIR``, ``VIEW_CACHE_ENTRIES``,
+        ``RENDER_WORKERS``, ``DOCUMENT_CACHE_BYTES``, ``SMTP_URL``, ``MAIL_FROM``, ``COOKIE_SECURE`` and ``DEBUG``."""
         data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "var").resolve()
         default_url = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
         numbers = {}
@@ -59,6 +71,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             render_workers=numbers["RENDER_WORKERS"],
             document_cache_bytes=numbers["DOCUMENT_CACHE_BYTES"],
             data_dir=data_dir,
-            debug=(env.get("DEBUG") or "").lower() in {"1", "true", "yes"},
+            debug=bool(_flag(env.get("DEBUG"))),
             public_url=env.get("PUBLIC_URL") or "",
+            smtp_url=env.get("SMTP_URL") or "",
+            mail_from=env.get("MAIL_FROM") or cls.mail_from,
+            cookie_secure=_flag(env.get("COOKIE_SECURE")),
         )
+
+
+def _flag(value: str | None) -> bool | None:
+    if not value:
+        return None
+    return value.lower() in {"1", "true", "yes"}

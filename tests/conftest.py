@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from catalogue import migrations
 from catalogue import tables as t
 from catalogue.database import async_engine
+from services import people
+from services.cli import DEMO_ACCOUNTS
 from services.importing import import_catalogue, read_catalogue_files
 from services.settings import PROJECT_ROOT, Settings
 from services.web.app import create_app
@@ -87,6 +89,7 @@ async def _seed(url: str) -> None:
                 )
             )  # fmt: skip
             await session.commit()
+            await people.seed_demo_accounts(session, DEMO_ACCOUNTS)
     finally:
         await engine.dispose()
 

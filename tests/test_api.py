@@ -266,7 +266,14 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
         "/api/v1/organisations", "/api/v1/organisations/{slug}", "/api/v1/visit-sites",
         "/api/v1/visit-sites/{slug}", "/api/v1/themes", "/api/v1/locales", "/healthz",
         "/solutions/{slug}/brochure.pdf", "/solutions/{slug}/brochure",
+        "/api/v1/session", "/api/v1/me", "/api/v1/me/tokens", "/api/v1/users", "/api/v1/review-queue",
     }  # fmt: skip
+    for kind in ("solutions", "cases"):
+        expected |= {
+            f"/api/v1/{kind}/{{slug}}/{tail}"
+            for tail in ("draft", "draft/submit", "draft/approve", "draft/return", "review", "versions",
+                         "versions/{number}/restore")
+        }  # fmt: skip
     assert set(paths) == expected
     solutions = paths["/api/v1/solutions"]["get"]
     parameters = {parameter["name"]: parameter for parameter in solutions["parameters"]}

@@ -17,13 +17,17 @@ from catalogue.database import async_engine
 from services.documents.cache import DocumentCache
 from services.documents.rendering import ASSET_DIR
 from services.documents.worker import RenderPool
-from services.errors import InvalidQuery, NotFound, RenderFailedError
+from services.errors import CatalogueError, InvalidQuery, NotAuthenticated, NotFound, RenderFailedError
+from services.mail import Mailer
 from services.settings import Settings
 from services.view_cache import VIEWS
-from services.web import documents, pages, problems
+from services.web import account_pages, documents, pages, problems
+from services.web.accounts_api import AccountsApi
 from services.web.api import CatalogueApi
+from services.web.auth import CsrfMiddleware
 from services.web.conditional import conditional_get, head_as_get
 from services.web.dependencies import Session
+from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 
 STATIC_DIR = pages.WEB_DIR / "static"
 #: The API reference viewer served at /schema, pinned so that what readers' browsers load is known.
@@ -60,6 +64,14 @@ def _handler(api: Any, page_status: int) -> Any:
     return handle
 
 
+def _refusal(request: Request[Any, Any, Any], error: CatalogueError) -> Response[Any]:
+    if problems.is_api(request):
+        return problems.refusal_problem(request, error)
+    if isinstance(error, NotAuthenticated):
+        return account_pages.to_login(request)
+    return pages.error_page(request, problems.refusal_problem(request, error).status_code or 403, error)
+
+
 def create_app(settings: Settings) -> Litestar:
     """The application serving the catalogue stored at ``settings.database_url``."""
     VIEWS.max_entries = settings.view_cache_entries
@@ -74,6 +86,11 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             healthz,
             CatalogueApi,
+            AccountsApi,
+            SolutionEditing,
+            CaseEditing,
+            review_queue,
+            *account_pages.ACCOUNT_PAGES,
             *pages.PAGE_HANDLERS,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(path="/documents/assets", directories=[ASSET_DIR], include_in_schema=False),
@@ -81,7 +98,7 @@ def create_app(settings: Settings) -> Litestar:
             documents.brochure_preview,
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
-        middleware=[conditional_get],
+        middleware=[conditional_get, CsrfMiddleware()],
         response_headers=SECURITY_HEADERS,
         openapi_config=OpenAPIConfig(
             title="Smart Denmark catalogue",
@@ -97,6 +114,7 @@ def create_app(settings: Settings) -> Litestar:
             InvalidQuery: _handler(problems.invalid_query_problem, 400),
             NotFound: _handler(problems.not_found_problem, 404),
             RenderFailedError: _handler(problems.render_failed_problem, 500),
+            CatalogueError: _refusal,
             HTTPException: _handler(problems.http_problem, 0),
             Exception: _handler(problems.internal_problem, 500),
         },
@@ -105,6 +123,7 @@ def create_app(settings: Settings) -> Litestar:
                 "settings": settings,
                 "document_cache": DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes),
                 "render_pool": render_pool,
+                "mailer": Mailer(settings.smtp_url, settings.mail_from),
             }
         ),
         on_shutdown=[engine.dispose, render_pool.close],

@@ -18,6 +18,7 @@ from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name, is_well_formed, negotiate
 from services import browsing
 from services.browsing import Filters
+from services.web.auth import page_csrf
 from services.web.dependencies import Session
 from services.web.locale import choose_locale
 
@@ -124,6 +125,7 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200, **
         url=_url,
         path=path,
         params=params,
+        session_csrf=page_csrf(request),
         **context,
     )
     cookies = (

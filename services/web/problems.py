@@ -8,7 +8,22 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from services.errors import InvalidQuery, NotFound, RenderFailedError
+from services.errors import (
+    CatalogueError,
+    Conflict,
+    Forbidden,
+    InvalidCatalogueData,
+    InvalidInput,
+    InvalidQuery,
+    LinkInvalid,
+    LoginFailed,
+    LoginThrottled,
+    NotAuthenticated,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    RenderFailedError,
+)
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger(__name__)
@@ -32,13 +47,50 @@ class ProblemDetails(msgspec.Struct, frozen=True, omit_defaults=True):
 
 
 def problem(
-    request: Request[Any, Any, Any], status: int, detail: str, invalid: list[InvalidParameter] | None = None
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    invalid: list[InvalidParameter] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response[ProblemDetails]:
     """A problem-details answer for ``request``."""
     body = ProblemDetails(
         title=HTTPStatus(status).phrase, status=status, detail=detail, instance=request.url.path, invalid_params=invalid
     )
-    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+#: The status each refusal of a use case is answered with.
+STATUS: dict[type[CatalogueError], int] = {
+    NotAuthenticated: 401,
+    LoginFailed: 401,
+    Forbidden: 403,
+    LinkInvalid: 404,
+    Conflict: 409,
+    PreconditionFailed: 412,
+    InvalidInput: 422,
+    InvalidCatalogueData: 422,
+    PreconditionRequired: 428,
+    LoginThrottled: 429,
+}
+
+
+def refusal_problem(request: Request[Any, Any, Any], error: CatalogueError) -> Response[ProblemDetails]:
+    """A refused request: what was wrong, and what the client needs to try again."""
+    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 403)
+    headers: dict[str, str] = {}
+    invalid = None
+    if isinstance(error, NotAuthenticated | LoginFailed):
+        headers["WWW-Authenticate"] = 'Bearer realm="catalogue"'
+    if isinstance(error, PreconditionFailed | PreconditionRequired):
+        headers["ETag"] = error.etag
+    if isinstance(error, LoginThrottled):
+        headers["Retry-After"] = str(error.retry_after)
+    if isinstance(error, InvalidInput):
+        invalid = [InvalidParameter(name=error.field, reason=error.message)]
+    if isinstance(error, InvalidCatalogueData):
+        invalid = [InvalidParameter(name="content", reason=reason) for reason in error.problems]
+    return problem(request, status, str(error), invalid, headers)
 
 
 def _invalid_parameters(extra: Any) -> list[InvalidParameter]:

@@ -1,0 +1,124 @@
+"""Managing people: inviting accounts, mailing reset links, the first administrator and the demo accounts."""
+
+import datetime as dt
+from pathlib import Path
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.accounts import UserAccount
+from catalogue.vocabulary import Role
+from i18n.catalogues import translations
+from services import accounts, audit
+from services.accounts import Actor
+from services.errors import Forbidden
+from services.mail import Mailer
+
+
+async def require_administrator(session: AsyncSession, actor: Actor, now: dt.datetime) -> None:
+    """Refuse (and log) anyone but an administrator."""
+    if actor.role is not Role.ADMINISTRATOR:
+        error = Forbidden("only administrators manage accounts")
+        await audit.record_now(session, "refused", now, actor_id=actor.id, target="accounts", reason=str(error))
+        raise error
+
+
+async def invite(
+    session: AsyncSession,
+    actor: Actor,
+    mailer: Mailer,
+    base_url: str,
+    now: dt.datetime,
+    *,
+    email: str,
+    display_name: str,
+    role: Role,
+    organisation: str | None = None,
+    locales: list[str] | None = None,
+    locale: str = "en",
+) -> UserAccount:
+    """Create an account without a password and mail it a single-use invitation link. Commits."""
+    await require_administrator(session, actor, now)
+    user = await accounts.create_user(
+        session, email=email, display_name=display_name, role=role, organisation=organisation, locales=locales
+    )
+    secret = await accounts.issue_link(session, user, "invitation", now)
+    audit.record(session, "invite", now, actor_id=actor.id, target=f"account/{user.id}", role=role.value)
+    await session.commit()
+    _ = translations(locale).gettext
+    days = accounts.LINK_LIFETIMES["invitation"].days
+    await mailer.send(
+        user.email,
+        _("Your account in the Smart Denmark catalogue"),
+        _(
+            "{name} invited you to the Smart Denmark catalogue. Choose your password here (the link works once, for {days} days):"  # noqa: E501
+        ).format(name=actor.display_name, days=days)
+        + f"\n\n{base_url}/invitation/{secret}\n",
+    )
+    return user
+
+
+async def mail_reset_link(
+    session: AsyncSession, mailer: Mailer, base_url: str, email: str, now: dt.datetime, locale: str = "en"
+) -> None:
+    """Mail a password reset link when the address has an account; say nothing either way. Commits."""
+    issued = await accounts.request_reset(session, email, now)
+    if issued is None:
+        return
+    user, secret = issued
+    _ = translations(locale).gettext
+    await mailer.send(
+        user.email,
+        _("Resetting your password"),
+        _(
+            "Someone asked to reset the password of this account. If it was you, choose a new one here (the link works once, for one hour):"  # noqa: E501
+        )
+        + f"\n\n{base_url}/password-reset/{secret}\n\n"
+        + _("If it was not you, ignore this message: your password stays as it is."),
+    )
+
+
+async def create_administrator(session: AsyncSession, email: str, display_name: str, password: str) -> UserAccount:
+    """An administrator account that can sign in at once (the first one is made this way). Commits."""
+    user = await accounts.create_user(
+        session, email=email, display_name=display_name, role=Role.ADMINISTRATOR, password=password
+    )
+    audit.record(session, "administrator-created", dt.datetime.now(dt.UTC), target=f"account/{user.id}")
+    await session.commit()
+    return user
+
+
+class DemoAccount(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    email: str
+    display_name: str
+    role: Role
+    password: str
+    organisation: str | None = None
+    locales: list[str] = []
+
+
+class DemoAccounts(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    accounts: list[DemoAccount]
+
+
+async def seed_demo_accounts(session: AsyncSession, path: Path) -> int:
+    """Create the demo accounts listed in ``path`` that do not exist yet; returns how many. Commits."""
+    listed = msgspec.toml.decode(path.read_bytes(), type=DemoAccounts).accounts
+    existing = set(await session.scalars(select(UserAccount.email)))
+    created = 0
+    for account in listed:
+        if account.email in existing:
+            continue
+        await accounts.create_user(
+            session,
+            email=account.email,
+            display_name=account.display_name,
+            role=account.role,
+            organisation=account.organisation,
+            locales=account.locales,
+            password=account.password,
+        )
+        created += 1
+    await session.commit()
+    return created

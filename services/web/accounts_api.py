@@ -1,0 +1,174 @@
+"""The accounts API: signing in and out, the signed-in account, API tokens, and inviting users."""
+
+import datetime as dt
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import JSONBody
+from sqlalchemy import select
+
+from catalogue import tables as t
+from catalogue.accounts import UserAccount
+from catalogue.vocabulary import Role
+from services import accounts, people
+from services.accounts import Actor
+from services.web.auth import client_of, now, provide_signed_in, session_cookie, session_cookie_name
+from services.web.dependencies import Session, SignedIn
+from services.web.problems import PROBLEM_JSON, ProblemDetails
+
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=200)]
+
+
+class Credentials(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    email: Email
+    password: Annotated[str, msgspec.Meta(max_length=accounts.MAX_PASSWORD_LENGTH)]
+
+
+class SessionStarted(msgspec.Struct, frozen=True):
+    account: Actor
+    #: Send this in `X-CSRF-Token` with every state-changing request made with the session cookie.
+    csrf_token: str
+
+
+class TokenRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    #: Days until the token stops working; none: until revoked.
+    days: Annotated[int, msgspec.Meta(ge=1, le=3650)] | None = None
+
+
+class NewToken(msgspec.Struct, frozen=True):
+    name: str
+    #: Shown once: send it as `Authorization: Bearer <token>`.
+    token: str
+    expires_at: dt.datetime | None
+
+
+class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    email: Email
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    role: Role
+    #: Slug of the organisation an editor works for.
+    organisation: str | None = None
+    #: Content locales a translator works in.
+    locales: list[str] = []
+
+
+class Account(msgspec.Struct, frozen=True):
+    id: int
+    email: str
+    display_name: str
+    role: str
+    organisation: str | None
+    locales: list[str]
+    active: bool
+    invitation_pending: bool
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
+
+
+class AccountsApi(Controller):
+    path = "/api/v1"
+    tags = ["accounts"]  # noqa: RUF012 - Litestar's declarative form
+
+    @post(
+        "/session",
+        summary="Sign in",
+        responses={401: _problem("Wrong address or password."), 429: _problem("Too many failed logins.")},
+    )
+    async def sign_in(
+        self, request: Request[Any, Any, Any], db_session: Session, data: JSONBody[Credentials]
+    ) -> Response[SessionStarted]:
+        """Start a session (cookie) for the account; any session the client already had ends."""
+        user = await accounts.authenticate(db_session, data.email, data.password, client_of(request), now())
+        if planted := request.cookies.get(session_cookie_name(request)):
+            await accounts.end_session(db_session, planted, now())
+        secret = await accounts.start_session(db_session, user, now(), client_of(request))
+        body = SessionStarted(account=accounts.actor_of(user), csrf_token=accounts.csrf_token(secret))
+        return Response(
+            body, status_code=201, cookies=[session_cookie(request, secret)], headers={"Cache-Control": "no-store"}
+        )
+
+    @delete("/session", summary="Sign out", status_code=204)
+    async def sign_out(self, request: Request[Any, Any, Any], db_session: Session) -> Response[None]:
+        """End the session; its cookie never works again."""
+        if secret := request.cookies.get(session_cookie_name(request)):
+            await accounts.end_session(db_session, secret, now())
+        return Response(None, status_code=204, cookies=[session_cookie(request, None)])
+
+    @get("/me", summary="The signed-in account", dependencies={"actor": Provide(provide_signed_in)})
+    async def me(self, actor: SignedIn) -> Response[Actor]:
+        """Who the session or token acts for, and what it is bound to."""
+        return Response(actor, headers={"Cache-Control": "no-store"})
+
+    @post("/me/tokens", summary="Create an API token", dependencies={"actor": Provide(provide_signed_in)})
+    async def new_token(self, db_session: Session, actor: SignedIn, data: JSONBody[TokenRequest]) -> Response[NewToken]:
+        """A personal token acting with this account's permissions; the secret is shown only here."""
+        lifetime = dt.timedelta(days=data.days) if data.days else None
+        token, secret = await accounts.create_api_token(db_session, actor, data.name, now(), lifetime)
+        return Response(
+            NewToken(name=token.name, token=secret, expires_at=token.expires_at),
+            status_code=201,
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @get("/users", summary="Accounts", dependencies={"actor": Provide(provide_signed_in)})
+    async def users(self, db_session: Session, actor: SignedIn) -> Response[list[Account]]:
+        """Every account (administrators)."""
+        await people.require_administrator(db_session, actor, now())
+        rows = await db_session.execute(
+            select(UserAccount, t.Organisation.slug)
+            .outerjoin(t.Organisation, t.Organisation.id == UserAccount.organisation_id)
+            .order_by(UserAccount.email)
+        )
+        return Response(
+            [
+                Account(
+                    id=user.id,
+                    email=user.email,
+                    display_name=user.display_name,
+                    role=user.role,
+                    organisation=org,
+                    locales=list(user.locales),
+                    active=user.is_active,
+                    invitation_pending=user.password_hash is None,
+                )
+                for user, org in rows.tuples()
+            ],
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @post("/users", summary="Invite a user", dependencies={"actor": Provide(provide_signed_in)})
+    async def invite(
+        self, request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, data: JSONBody[Invitation]
+    ) -> Response[Account]:
+        """Create an account and mail its single-use, expiring invitation link (administrators)."""
+        user = await people.invite(
+            db_session,
+            actor,
+            request.app.state.mailer,
+            request.app.state.settings.base_url,
+            now(),
+            email=data.email,
+            display_name=data.display_name,
+            role=data.role,
+            organisation=data.organisation,
+            locales=data.locales,
+        )
+        return Response(
+            Account(
+                id=user.id,
+                email=user.email,
+                display_name=user.display_name,
+                role=user.role,
+                organisation=data.organisation,
+                locales=list(user.locales),
+                active=True,
+                invitation_pending=True,
+            ),
+            status_code=201,
+        )

@@ -1,0 +1,182 @@
+"""The editing API: drafts, review and versions of solutions and cases, for signed-in accounts and API tokens."""
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, HeaderParameter, JSONBody
+
+from catalogue.content import (
+    CONTENT_TYPES,
+    PROTECTED_FIELDS,
+    CaseContent,
+    EntryKind,
+    SolutionContent,
+    protected_fields_in,
+)
+from services import editing
+from services.editing import QueueItem, Review, VersionInfo, WorkingCopy
+from services.errors import InvalidInput
+from services.web.auth import now, provide_signed_in
+from services.web.dependencies import Session, SignedIn
+from services.web.problems import PROBLEM_JSON, ProblemDetails
+
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        description="The ETag of the version the change was made to (from the draft's `ETag`). "
+        "Without it the change is refused with 428; with a stale one, with 412.",
+        required=False,
+    ),
+]
+
+
+class Comment(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    comment: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
+
+
+_REFUSALS = {
+    401: _problem("No session and no API token."),
+    403: _problem("The account may see the entry but not do this; nothing was changed."),
+    404: _problem("No such entry, or not one this account may edit."),
+    409: _problem("The entry's state does not allow this (for example, nothing was submitted)."),
+    412: _problem("The entry changed since the given ETag; the current one is in `ETag`."),
+    422: _problem("The content breaks a catalogue rule; each problem is listed."),
+    428: _problem("`If-Match` is missing; the current ETag is in `ETag`."),
+}
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _answer(copy: WorkingCopy, status: int = 200) -> Response[WorkingCopy]:
+    return Response(copy, status_code=status, headers={"ETag": copy.etag, **NO_STORE})
+
+
+async def _content(request: Request[Any, Any, Any], kind: EntryKind) -> SolutionContent | CaseContent:
+    raw = await request.body()
+    try:
+        loose = msgspec.json.decode(raw)
+    except msgspec.DecodeError as error:
+        raise InvalidInput("body", f"not valid JSON: {error}") from error
+    protected = protected_fields_in(loose)
+    if protected:
+        name = protected[0].rsplit(".", 1)[-1]
+        raise InvalidInput(protected[0], f"cannot be set through an edit: {PROTECTED_FIELDS[name]}")
+    try:
+        return msgspec.convert(loose, type=CONTENT_TYPES[kind], strict=True)
+    except msgspec.ValidationError as error:
+        raise InvalidInput("body", str(error)) from error
+
+
+@get(
+    "/api/v1/review-queue",
+    summary="Drafts waiting for review",
+    tags=["editing"],
+    dependencies={"actor": Provide(provide_signed_in)},
+    responses={code: _REFUSALS[code] for code in (401, 403)},
+)
+async def review_queue(db_session: Session, actor: SignedIn) -> Response[list[QueueItem]]:
+    """Submitted drafts, oldest first (advisers and administrators)."""
+    return Response(await editing.review_queue(db_session, actor, now()), headers=NO_STORE)
+
+
+class _EntryEditing(Controller):
+    """Drafts, review and versions of one kind of entry."""
+
+    kind: EntryKind
+    tags = ["editing"]  # noqa: RUF012 - Litestar's declarative form
+    dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
+    responses = _REFUSALS
+
+    @get("/{slug:str}/draft", summary="An entry's working copy")
+    async def draft(self, db_session: Session, actor: SignedIn, slug: FromPath[str]) -> Response[WorkingCopy]:
+        """The open draft, or the published content when nothing is open, with the ETag to edit it by."""
+        return _answer(await editing.working_copy(db_session, actor, self.kind, slug))
+
+    @put("/{slug:str}/draft", summary="Save a draft", request_max_body_size=2_000_000)
+    async def save(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        actor: SignedIn,
+        slug: FromPath[str],
+        if_match: IfMatch = None,
+    ) -> Response[WorkingCopy]:
+        """Store the entry's editable content as its open draft; the published version stays live."""
+        entry_kind = self.kind
+        await editing.working_copy(db_session, actor, entry_kind, slug)
+        content = await _content(request, entry_kind)
+        return _answer(await editing.save_draft(db_session, actor, entry_kind, slug, content, if_match, now()))
+
+    @post("/{slug:str}/draft/submit", summary="Submit the draft for review", status_code=200)
+    async def submit(
+        self, db_session: Session, actor: SignedIn, slug: FromPath[str], if_match: IfMatch = None
+    ) -> Response[WorkingCopy]:
+        """Send the open draft to the advisers' review queue."""
+        return _answer(await editing.submit(db_session, actor, self.kind, slug, if_match, now()))
+
+    @post("/{slug:str}/draft/approve", summary="Publish the submitted draft", status_code=200)
+    async def approve(
+        self,
+        db_session: Session,
+        actor: SignedIn,
+        slug: FromPath[str],
+        data: JSONBody[Comment | None] = None,
+        if_match: IfMatch = None,
+    ) -> Response[WorkingCopy]:
+        """Make the submitted draft the published version (advisers and administrators)."""
+        comment = data.comment if data else None
+        return _answer(await editing.approve(db_session, actor, self.kind, slug, if_match, now(), comment))
+
+    @post("/{slug:str}/draft/return", summary="Return the draft to its editors", status_code=200)
+    async def give_back(
+        self,
+        db_session: Session,
+        actor: SignedIn,
+        slug: FromPath[str],
+        data: JSONBody[Comment],
+        if_match: IfMatch = None,
+    ) -> Response[WorkingCopy]:
+        """Send the submitted draft back with a comment (advisers and administrators)."""
+        if not data.comment or not data.comment.strip():
+            raise InvalidInput("comment", "say what the editors should change")
+        return _answer(await editing.return_draft(db_session, actor, self.kind, slug, if_match, data.comment, now()))
+
+    @get("/{slug:str}/review", summary="Differences of the draft from the published version")
+    async def differences(self, db_session: Session, actor: SignedIn, slug: FromPath[str]) -> Response[Review]:
+        """The working copy and every field (texts per locale, outcomes per row) it changes."""
+        found = await editing.review(db_session, actor, self.kind, slug)
+        return Response(found, headers={"ETag": found.copy.etag, **NO_STORE})
+
+    @get("/{slug:str}/versions", summary="Every version of an entry")
+    async def versions(self, db_session: Session, actor: SignedIn, slug: FromPath[str]) -> Response[list[VersionInfo]]:
+        """Versions newest first, with who made and reviewed each."""
+        return Response(await editing.history(db_session, actor, self.kind, slug), headers=NO_STORE)
+
+    @post("/{slug:str}/versions/{number:int}/restore", summary="Publish an earlier version", status_code=200)
+    async def restore(
+        self,
+        db_session: Session,
+        actor: SignedIn,
+        slug: FromPath[str],
+        number: FromPath[int],
+        if_match: IfMatch = None,
+    ) -> Response[WorkingCopy]:
+        """Publish an earlier version's content again as a new version (advisers and administrators)."""
+        return _answer(await editing.restore(db_session, actor, self.kind, slug, number, if_match, now()))
+
+
+class SolutionEditing(_EntryEditing):
+    path = "/api/v1/solutions"
+    kind = "solution"
+
+
+class CaseEditing(_EntryEditing):
+    path = "/api/v1/cases"
+    kind = "case"
