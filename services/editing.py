@@ -176,10 +176,10 @@ async def save_draft(
         if saved.rowcount != 1:  # type: ignore[attr-defined]
             await session.rollback()
             raise PreconditionFailed(current.etag)
-    else:
-        await _start_draft(session, kind, entry, versions, encoded, actor, now)
     audit.record(session, "edit", now, actor_id=actor.id, target=target)
     try:
+        if draft is None:
+            await _start_draft(session, kind, entry, versions, encoded, actor, now)
         await session.commit()
     except IntegrityError as error:
         # Another edit opened a draft between our read and our write.
@@ -424,11 +424,9 @@ async def history(session: AsyncSession, actor: Actor, kind: EntryKind, slug: st
     entry = await load_entry(session, actor, kind, slug)
     versions = await _versions(session, kind, entry)
     ids = {v.created_by_id for v in versions} | {v.reviewed_by_id for v in versions}
-    names = dict(
-        (
-            await session.execute(select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(ids)))
-        ).tuples()
-    )
+    rows = await session.execute(select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(ids)))
+    # Not dict(result): a result has keys() of its own, so dict() would read it as a mapping.
+    names = {user_id: name for user_id, name in rows.tuples()}  # noqa: C416
     return [
         VersionInfo(
             number=v.number,

@@ -2,10 +2,11 @@
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import psycopg
 import pytest
@@ -127,12 +128,46 @@ def seeded_url(backend: str, seeded_databases: SeededDatabases) -> str:
     return seeded_databases[backend]
 
 
-def make_client(url: str, data_dir: Path) -> Client:
-    return TestClient(create_app(Settings(database_url=url, data_dir=data_dir)))
+def make_client(url: str, data_dir: Path, **settings: Any) -> Client:
+    return TestClient(create_app(Settings(database_url=url, data_dir=data_dir, **settings)))
 
 
 @pytest.fixture(scope="session")
 def client(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """An HTTP client of the application serving the seeded database; read-only tests share it."""
     with make_client(seeded_url, tmp_path_factory.mktemp("data")) as test_client:
+        yield test_client
+
+
+class TemplateDatabases(SeededDatabases):
+    """Seeded databases nothing connects to, copied whole for each test that changes data."""
+
+    def clone(self, backend: str, directory: Path) -> str:
+        template = self[backend]
+        if backend == "sqlite":
+            copy = directory / f"clone-{uuid.uuid4().hex[:8]}.sqlite3"
+            shutil.copyfile(make_url(template).database or "", copy)
+            return f"sqlite:///{copy}"
+        name = f"catalogue_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"')
+        self.empty_database.created.append(name)
+        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def template_databases(empty_database: EmptyDatabase, tmp_path_factory: pytest.TempPathFactory) -> TemplateDatabases:
+    return TemplateDatabases(empty_database, tmp_path_factory)
+
+
+@pytest.fixture
+def fresh_url(backend: str, template_databases: TemplateDatabases, tmp_path: Path) -> str:
+    """A seeded database of ``backend`` of the test's own, which it may change."""
+    return template_databases.clone(backend, tmp_path)
+
+
+@pytest.fixture
+def fresh_client(fresh_url: str, tmp_path: Path) -> Iterator[Client]:
+    """A client of the application serving the test's own seeded database."""
+    with make_client(fresh_url, tmp_path / "data") as test_client:
         yield test_client
