@@ -33,6 +33,11 @@ def number(value: float, locale: str) -> str:
     return format_decimal(round(value, 2), locale=locale, decimal_quantization=False)
 
 
+def percent(whole_percent: int, locale: str) -> str:
+    """A share given in whole percent (``42`` is 42 %), written as the locale writes percentages."""
+    return format_percent(whole_percent / 100, locale=locale)
+
+
 def money(amount: float, currency: str, locale: str) -> str:
     """An amount in its own currency: compact when large, in whole units from a thousand up."""
     if abs(amount) >= _COMPACT_FROM:

@@ -11,6 +11,7 @@ import msgspec
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from catalogue import tables as t
 from catalogue.accounts import UserAccount
@@ -26,12 +27,14 @@ from catalogue.content import (
     diff,
     solution_record,
 )
+from catalogue.localised import resolve
+from catalogue.texts import fields_of
 from catalogue.validation import case_problems, solution_problems
 from catalogue.versions import EntryVersion
 from catalogue.vocabulary import OPEN_STATUSES, Role, VersionStatus
-from services import audit
+from services import audit, richtext
 from services.accounts import Actor
-from services.entries import Entry, apply_content, content_of, load_entry, source_locale_of
+from services.entries import Entry, apply_content, content_of, editable_by, load_entry, source_locale_of
 from services.errors import Conflict, Forbidden, InvalidCatalogueData, PreconditionFailed, PreconditionRequired
 
 
@@ -131,6 +134,23 @@ def _translator_changes(actor: Actor, kind: EntryKind, source: str, before: Cont
             raise Forbidden(f"a translator for {', '.join(actor.locales)} may not change {where}")
 
 
+#: Long texts that may use the rich-text subset; they are stored sanitised.
+RICH_FIELDS: dict[str, tuple[str, ...]] = {"solution": ("description",), "case": ("challenge", "approach")}
+
+
+def sanitised(kind: EntryKind, content: Content) -> Content:
+    """``content`` with its rich texts cleaned to the safe subset; plain texts are left as written."""
+    changes = {}
+    for field in RICH_FIELDS[kind]:
+        texts: dict[str, str] = getattr(content, field)
+        cleaned = {
+            locale: richtext.sanitise(text) if richtext.is_rich(text) else text for locale, text in texts.items()
+        }
+        if cleaned != texts:
+            changes[field] = {locale: text for locale, text in cleaned.items() if text}
+    return msgspec.structs.replace(content, **changes) if changes else content
+
+
 async def _refuse(session: AsyncSession, actor: Actor, error: Exception, target: str, now: dt.datetime) -> None:
     await audit.record_now(session, "refused", now, actor_id=actor.id, target=target, reason=str(error))
     raise error
@@ -156,6 +176,7 @@ async def save_draft(
         except Forbidden as error:
             await _refuse(session, actor, error, target, now)
     _check_precondition(if_match, current.etag)
+    content = sanitised(kind, content)
     await _validate(session, kind, entry, content)
     encoded = msgspec.json.encode(content).decode()
     draft = _open(versions)
@@ -471,3 +492,48 @@ async def review_queue(session: AsyncSession, actor: Actor, now: dt.datetime) ->
         )
         for version, solution_slug, case_slug, name in rows.tuples()
     ]
+
+
+class EntryStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """An entry in an editor's list: what it is called and where its open version stands."""
+
+    kind: EntryKind
+    slug: str
+    title: str
+    title_locale: str
+    #: The open version's status, or ``published`` when nothing is open.
+    status: VersionStatus
+    published: bool
+
+
+async def entries_for(session: AsyncSession, actor: Actor, locale: str) -> list[EntryStatus]:
+    """The solutions and cases ``actor`` may edit, with their review status, titles in ``locale``."""
+    found: list[EntryStatus] = []
+    for kind, model, column in (
+        ("solution", t.Solution, EntryVersion.solution_id),
+        ("case", t.CaseResult, EntryVersion.case_id),
+    ):
+        open_status = (
+            select(EntryVersion.status)
+            .where(column == model.id, EntryVersion.status.in_([s.value for s in OPEN_STATUSES]))
+            .scalar_subquery()
+        )
+        rows = await session.execute(
+            select(model, open_status)
+            .where(editable_by(kind, actor))  # type: ignore[arg-type]
+            .options(selectinload(model.texts))
+            .order_by(model.slug)
+        )
+        for entry, status in rows.tuples():
+            title = resolve(fields_of(entry.texts)["title"], locale)
+            found.append(
+                EntryStatus(
+                    kind=kind,  # type: ignore[arg-type]
+                    slug=entry.slug,
+                    title=title.text,
+                    title_locale=title.locale,
+                    status=VersionStatus(status) if status else VersionStatus.PUBLISHED,
+                    published=entry.is_published,
+                )
+            )
+    return found

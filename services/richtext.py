@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 import nh3
+from markupsafe import Markup
 
 #: The only elements rich text may contain.
 ALLOWED_TAGS: frozenset[str] = frozenset({"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote"})
@@ -117,3 +118,11 @@ class _TextCollector(HTMLParser):
         first, *rest = data.split("\n") if self.keep_newlines else [data.replace("\n", " ")]
         self.lines[-1] += first
         self.lines.extend(rest)
+
+
+def to_html(text: str) -> Markup:
+    """Text ready to place in a page or document: rich text cleaned again, plain text as paragraphs."""
+    if is_rich(text):
+        return Markup(sanitise(text))  # noqa: S704 - sanitised to the allowed subset just now
+    paragraphs = (part.strip() for part in text.replace("\r\n", "\n").split("\n\n"))
+    return Markup("").join(Markup("<p>{}</p>").format(part) for part in paragraphs if part)

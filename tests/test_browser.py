@@ -1,5 +1,6 @@
 """Pages in a real browser: usable without JavaScript, and free of WCAG 2.1 AA violations axe can find."""
 
+import contextlib
 import socket
 import threading
 import time
@@ -41,13 +42,13 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(seeded_databases: SeededDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The catalogue served over real HTTP on a free local port."""
+@contextlib.contextmanager
+def serving(database_url: str, data_dir: Path) -> Iterator[str]:
+    """The catalogue at ``database_url`` served over real HTTP on a free local port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings = Settings(database_url=seeded_databases["sqlite"], data_dir=tmp_path_factory.mktemp("browser"))
+    settings = Settings(database_url=database_url, data_dir=data_dir, public_url=f"http://127.0.0.1:{port}")
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     web = uvicorn.Server(config)
     thread = threading.Thread(target=web.run, daemon=True)
@@ -56,9 +57,17 @@ def server(seeded_databases: SeededDatabases, tmp_path_factory: pytest.TempPathF
     while not web.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    web.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        web.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(seeded_databases: SeededDatabases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(seeded_databases["sqlite"], tmp_path_factory.mktemp("browser")) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from i18n.catalogues import translations
-from services import browsing
+from services import browsing, richtext
 from services.documents.brochure import Brochure, build_brochure
 from services.documents.cache import DocumentCache, document_key
 from services.documents.rendering import Variant
@@ -26,6 +26,7 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_environment.filters["rich"] = richtext.to_html
 
 
 class BrochureSource(msgspec.Struct, frozen=True):

@@ -35,7 +35,7 @@ def _local(target: str | None) -> str:
     """``target`` when it is a path on this site, else the workspace: never an open redirect."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
         return target
-    return "/account"
+    return "/workspace"
 
 
 async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:

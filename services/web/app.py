@@ -21,13 +21,14 @@ from services.errors import CatalogueError, InvalidQuery, NotAuthenticated, NotF
 from services.mail import Mailer
 from services.settings import Settings
 from services.view_cache import VIEWS
-from services.web import account_pages, documents, pages, problems
+from services.web import account_pages, documents, editing_pages, pages, problems
 from services.web.accounts_api import AccountsApi
 from services.web.api import CatalogueApi
 from services.web.auth import CsrfMiddleware
 from services.web.conditional import conditional_get, head_as_get
 from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
+from services.web.translations_api import TranslationsApi, glossary_terms
 
 STATIC_DIR = pages.WEB_DIR / "static"
 #: The API reference viewer served at /schema, pinned so that what readers' browsers load is known.
@@ -90,7 +91,10 @@ def create_app(settings: Settings) -> Litestar:
             SolutionEditing,
             CaseEditing,
             review_queue,
+            TranslationsApi,
+            glossary_terms,
             *account_pages.ACCOUNT_PAGES,
+            *editing_pages.EDITING_PAGES,
             *pages.PAGE_HANDLERS,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
             create_static_files_router(path="/documents/assets", directories=[ASSET_DIR], include_in_schema=False),

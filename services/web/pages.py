@@ -16,7 +16,7 @@ from catalogue.vocabulary import OrganisationKind, VisitSiteKind
 from i18n import formatting, labels
 from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name, is_well_formed, negotiate
-from services import browsing
+from services import browsing, richtext
 from services.browsing import Filters
 from services.web.auth import page_csrf
 from services.web.dependencies import Session
@@ -39,6 +39,7 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_environment.filters["rich"] = richtext.to_html
 
 
 #: Every public formatting function, and whether it takes the reader's locale.

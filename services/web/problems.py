@@ -24,6 +24,8 @@ from services.errors import (
     PreconditionRequired,
     RenderFailedError,
 )
+from services.images import RefusedImage
+from services.translation_files import InvalidTranslationFile
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger(__name__)
@@ -70,9 +72,15 @@ STATUS: dict[type[CatalogueError], int] = {
     PreconditionFailed: 412,
     InvalidInput: 422,
     InvalidCatalogueData: 422,
+    InvalidTranslationFile: 422,
     PreconditionRequired: 428,
     LoginThrottled: 429,
+    RefusedImage: 422,
 }
+
+
+#: Refused uploads: too large, not an image we take, or an image we cannot take.
+_IMAGE_STATUS = {"too-large": 413, "unsupported-type": 415}
 
 
 def refusal_problem(request: Request[Any, Any, Any], error: CatalogueError) -> Response[ProblemDetails]:
@@ -90,6 +98,11 @@ def refusal_problem(request: Request[Any, Any, Any], error: CatalogueError) -> R
         invalid = [InvalidParameter(name=error.field, reason=error.message)]
     if isinstance(error, InvalidCatalogueData):
         invalid = [InvalidParameter(name="content", reason=reason) for reason in error.problems]
+    if isinstance(error, InvalidTranslationFile):
+        invalid = [InvalidParameter(name="file", reason=reason) for reason in error.problems]
+    if isinstance(error, RefusedImage):
+        status = _IMAGE_STATUS.get(error.reason, 422)
+        invalid = [InvalidParameter(name="file", reason=str(error))]
     return problem(request, status, str(error), invalid, headers)
 
 

@@ -1,0 +1,326 @@
+"""Pages for editing entries per language beside their source, and for reviewing what editors submit.
+
+They work without JavaScript: every action is a form that names the version it was made to, so a
+conflicting save is shown to the editor with what they typed kept, never lost.
+"""
+
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import Provide
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, SolutionContent
+from catalogue.vocabulary import Maturity, Role, VersionStatus
+from i18n.locales import CONTENT_LOCALES, display_name
+from services import browsing, editing, glossary, translation_work
+from services.accounts import Actor
+from services.errors import Conflict, Forbidden, InvalidCatalogueData, InvalidInput, PreconditionFailed
+from services.translation_files import InvalidTranslationFile
+from services.web.auth import now, page_csrf, provide_signed_in
+from services.web.dependencies import Session, SignedIn
+from services.web.pages import _content_locale, render
+from services.web.translations_api import decode
+
+NO_STORE = {"Cache-Control": "no-store"}
+_KINDS: dict[str, EntryKind] = {"solutions": "solution", "cases": "case"}
+SIGNED_IN = {"actor": Provide(provide_signed_in)}
+#: Fields shown as several lines.
+_LONG = frozenset({"description", "benefits", "challenge", "approach", "summary"})
+
+
+def _kind(segment: str) -> EntryKind:
+    from services.errors import NotFound
+
+    if segment not in _KINDS:
+        raise NotFound("kind of entry", segment)
+    return _KINDS[segment]
+
+
+def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
+    response = render(request, template, status=status, csrf=page_csrf(request), **context)
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _editable_locales(actor: Actor, source: str) -> list[str]:
+    if actor.role is Role.TRANSLATOR:
+        return [code for code in CONTENT_LOCALES if code in actor.locales and code != source]
+    return list(CONTENT_LOCALES)
+
+
+@get("/workspace", include_in_schema=False, dependencies=SIGNED_IN)
+async def workspace(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
+    locale = _content_locale(request)
+    entries = await editing.entries_for(db_session, actor, locale)
+    queue = await editing.review_queue(db_session, actor, now()) if actor.reviews else []
+    titles = {(entry.kind, entry.slug): entry.title for entry in entries}
+    return _page(request, "workspace.html", actor=actor, entries=entries, queue=queue, titles=titles)
+
+
+def _fields(kind: EntryKind, content: Content, source: str, locale: str, typed: Content | None) -> list[dict[str, Any]]:
+    rows = []
+    for field in TEXT_FIELDS[kind]:
+        texts: dict[str, str] = getattr(content, field)
+        mine: dict[str, str] = getattr(typed or content, field)
+        rows.append(
+            {
+                "name": field,
+                "source": texts.get(source, ""),
+                "value": mine.get(locale, ""),
+                "saved": texts.get(locale, ""),
+                "long": field in _LONG,
+            }
+        )
+    return rows
+
+
+def _outcome_rows(content: Content, source: str, locale: str) -> list[dict[str, Any]]:
+    if not isinstance(content, CaseContent):
+        return []
+    return [
+        {
+            "number": number,
+            "source_label": outcome.label.get(source, ""),
+            "label": outcome.label.get(locale, ""),
+            "result": outcome.result,
+            "baseline": outcome.baseline,
+            "unit": outcome.unit,
+            "as_of": outcome.as_of.isoformat(),
+            "source": outcome.source,
+        }
+        for number, outcome in enumerate(content.outcomes)
+    ]
+
+
+async def _edit_page(
+    request: Request[Any, Any, Any],
+    db_session: Session,
+    actor: Actor,
+    kind: EntryKind,
+    slug: str,
+    locale: str,
+    *,
+    typed: Content | None = None,
+    problem: str | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> Response[str]:
+    copy = await editing.working_copy(db_session, actor, kind, slug)
+    source = copy.source_locale
+    locales = _editable_locales(actor, source)
+    if locale not in locales:
+        locale = locales[0] if source not in locales else source
+    content = copy.content
+    themes = await browsing.list_themes(db_session, _content_locale(request))
+    rows = _fields(kind, content, source, locale, typed)
+    terms = glossary.load()
+    used = {} if locale == source else {
+        (use.source_term, use.target_term): use
+        for row in rows for use in glossary.terms_in(row["source"], source, locale, terms)
+    }  # fmt: skip
+    texts = {row["name"]: (row["source"], row["value"]) for row in rows}
+    findings = [] if locale == source else glossary.check(texts, source, locale, terms)
+    return _page(
+        request,
+        "edit_entry.html",
+        status=status,
+        copy=copy,
+        kind=kind,
+        segment="solutions" if kind == "solution" else "cases",
+        target=locale,
+        source=source,
+        locales=[(code, display_name(code)) for code in locales],
+        fields=rows,
+        terms=list(used.values()),
+        findings=findings,
+        outcomes=_outcome_rows(typed or content, source, locale),
+        structure=actor.role is not Role.TRANSLATOR and locale == source,
+        content=typed or content,
+        maturities=[m.value for m in Maturity],
+        themes=themes,
+        problem=problem,
+        problems=problems or [],
+    )
+
+
+@get("/edit/{segment:str}/{slug:str}", include_in_schema=False, dependencies=SIGNED_IN)
+async def edit_form(
+    request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, segment: FromPath[str], slug: FromPath[str]
+) -> Response[str]:
+    locale = request.query_params.get("locale") or ""
+    return await _edit_page(request, db_session, actor, _kind(segment), slug, locale)
+
+
+def _typed(kind: EntryKind, content: Content, locale: str, form: dict[str, str], structure: bool) -> Content:
+    """``content`` with what the form changed: texts in ``locale``, and structure when it was shown."""
+    changes: dict[str, Any] = {}
+    for field in TEXT_FIELDS[kind]:
+        texts = dict(getattr(content, field))
+        value = form.get(f"text.{field}", "").replace("\r\n", "\n").strip()
+        if value:
+            texts[locale] = value
+        else:
+            texts.pop(locale, None)
+        changes[field] = texts
+    if isinstance(content, SolutionContent) and structure:
+        if form.get("maturity") in {m.value for m in Maturity}:
+            changes["maturity"] = Maturity(form["maturity"])
+        chosen = [key.removeprefix("theme.") for key in form if key.startswith("theme.")]
+        changes["themes"] = chosen
+    if isinstance(content, CaseContent):
+        outcomes = []
+        for number, outcome in enumerate(content.outcomes):
+            label = dict(outcome.label)
+            value = form.get(f"outcome.{number}.label", "").strip()
+            if value:
+                label[locale] = value
+            else:
+                label.pop(locale, None)
+            updated = msgspec.structs.replace(outcome, label=label)
+            if structure:
+                updated = msgspec.structs.replace(
+                    updated,
+                    result=_number(form, f"outcome.{number}.result", outcome.result),
+                    baseline=_number(form, f"outcome.{number}.baseline", outcome.baseline, optional=True),
+                    source=form.get(f"outcome.{number}.source", outcome.source).strip() or outcome.source,
+                )
+            outcomes.append(updated)
+        changes["outcomes"] = outcomes
+    return msgspec.structs.replace(content, **changes)
+
+
+def _number(form: dict[str, str], name: str, default: float | None, *, optional: bool = False) -> Any:
+    raw = form.get(name)
+    if raw is None:
+        return default
+    raw = raw.strip().replace(",", ".")
+    if not raw and optional:
+        return None
+    try:
+        return float(raw)
+    except ValueError as error:
+        raise InvalidInput(name, "give a number") from error
+
+
+@post("/edit/{segment:str}/{slug:str}", include_in_schema=False, dependencies=SIGNED_IN)
+async def save_form(
+    request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, segment: FromPath[str], slug: FromPath[str]
+) -> Response[Any]:
+    kind = _kind(segment)
+    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    locale = form.get("locale", "")
+    copy = await editing.working_copy(db_session, actor, kind, slug)
+    structure = actor.role is not Role.TRANSLATOR and locale == copy.source_locale
+    if locale not in _editable_locales(actor, copy.source_locale):
+        raise Forbidden(f"you do not edit {locale!r}")
+    try:
+        typed = _typed(kind, copy.content, locale, form, structure)
+    except InvalidInput as error:
+        return await _edit_page(
+            request, db_session, actor, kind, slug, locale, problem="invalid", problems=[str(error)], status=422
+        )
+    etag = form.get("etag", "")
+    try:
+        saved = await editing.save_draft(db_session, actor, kind, slug, typed, etag, now())
+        if form.get("action") == "submit":
+            await editing.submit(db_session, actor, kind, slug, saved.etag, now())
+    except PreconditionFailed:
+        return await _edit_page(
+            request, db_session, actor, kind, slug, locale, typed=typed, problem="conflict", status=409
+        )
+    except (InvalidCatalogueData, InvalidInput, Forbidden, Conflict) as error:
+        await db_session.rollback()
+        problems = error.problems if isinstance(error, InvalidCatalogueData) else [str(error)]
+        return await _edit_page(
+            request,
+            db_session,
+            actor,
+            kind,
+            slug,
+            locale,
+            typed=typed,
+            problem="invalid",
+            problems=problems,
+            status=422,
+        )
+    done = "submitted" if form.get("action") == "submit" else "saved"
+    return Redirect(f"/edit/{segment}/{slug}?locale={locale}&done={done}", status_code=303)
+
+
+@get("/review/{segment:str}/{slug:str}", include_in_schema=False, dependencies=SIGNED_IN)
+async def review_page(
+    request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, segment: FromPath[str], slug: FromPath[str]
+) -> Response[str]:
+    kind = _kind(segment)
+    found = await editing.review(db_session, actor, kind, slug)
+    history = await editing.history(db_session, actor, kind, slug)
+    return _page(
+        request, "review.html", review=found, history=history, segment=segment, slug=slug, actor=actor,
+        submitted=found.copy.status is VersionStatus.SUBMITTED,
+    )  # fmt: skip
+
+
+@post("/review/{segment:str}/{slug:str}", include_in_schema=False, dependencies=SIGNED_IN)
+async def decide(
+    request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, segment: FromPath[str], slug: FromPath[str]
+) -> Response[Any]:
+    kind = _kind(segment)
+    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    comment = form.get("comment", "").strip()[:4000]
+    etag = form.get("etag", "")
+    if form.get("decision") == "approve":
+        await editing.approve(db_session, actor, kind, slug, etag, now(), comment or None)
+    elif form.get("decision") == "return":
+        if not comment:
+            raise InvalidInput("comment", "say what the editors should change")
+        await editing.return_draft(db_session, actor, kind, slug, etag, comment, now())
+    else:
+        raise InvalidInput("decision", "approve or return")
+    return Redirect("/workspace", status_code=303)
+
+
+EDITING_PAGES = [workspace, edit_form, save_form, review_page, decide]
+
+
+@get("/translations", include_in_schema=False, dependencies=SIGNED_IN)
+async def translations_page(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
+    report = await translation_work.completeness(db_session, actor, _content_locale(request))
+    targets = [code for code in report.locales if actor.role is not Role.TRANSLATOR or code in actor.locales]
+    return _page(
+        request, "translations.html", report=report, targets=targets, actor=actor,
+        imported=request.query_params.get("imported"), problems=[],
+    )  # fmt: skip
+
+
+@post("/translations/import", include_in_schema=False, dependencies=SIGNED_IN, request_max_body_size=5_000_000)
+async def import_translations(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[Any]:
+    form = await request.form()
+    upload = form.get("file")
+    problems: list[str] = []
+    if not isinstance(upload, UploadFile):
+        problems = ["choose a file"]
+    else:
+        data = await upload.read()
+        kind = "po" if data.lstrip().startswith((b"#", b"msgid", b"msgctxt")) else "xliff"
+        try:
+            result = await translation_work.import_file(db_session, actor, decode(data, kind), now())
+        except InvalidTranslationFile as error:
+            problems = error.problems
+        except (Conflict, Forbidden, InvalidInput) as error:
+            problems = [str(error)]
+        else:
+            return Redirect(f"/translations?imported={result.changed}", status_code=303)
+    await db_session.rollback()
+    report = await translation_work.completeness(db_session, actor, _content_locale(request))
+    targets = [code for code in report.locales if actor.role is not Role.TRANSLATOR or code in actor.locales]
+    return _page(
+        request, "translations.html", status=422, report=report, targets=targets, actor=actor,
+        imported=None, problems=problems,
+    )  # fmt: skip
+
+
+EDITING_PAGES += [translations_page, import_translations]

@@ -1,0 +1,96 @@
+"""The editing and review pages, driven through their forms as a browser without JavaScript would."""
+
+import re
+from html import unescape
+from pathlib import Path
+
+from tests.accounts_support import ACTORS, DEMO, page_token
+from tests.conftest import Client, make_client
+
+SOLUTION = "modular-rain-gardens"
+EDIT = f"/edit/solutions/{SOLUTION}"
+
+
+def _sign_in(client: Client, role: str) -> None:
+    email = ACTORS[role]
+    token = page_token(client.get("/login").text)
+    response = client.post(
+        "/login", data={"_csrf": token, "email": email, "password": DEMO[email].password}, follow_redirects=False
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/workspace"
+
+
+def _form(html: str) -> dict[str, str]:
+    """The hidden fields and current text values of the edit form."""
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    fields |= dict(re.findall(r'<input id="[^"]+" name="(text\.[^"]+)" value="([^"]*)"', html))
+    fields |= dict(re.findall(r'name="(text\.[^"]+)"[^>]*>([^<]*)</textarea>', html))
+    return {name: unescape(value) for name, value in fields.items()}
+
+
+def test_an_editor_edits_german_beside_the_danish_source_and_an_adviser_publishes(
+    fresh_client: Client, fresh_url: str, tmp_path: Path
+) -> None:
+    _sign_in(fresh_client, "company_a")
+    workspace = fresh_client.get("/workspace")
+    assert EDIT in workspace.text and "/edit/solutions/city-data-platform" not in workspace.text
+    page = fresh_client.get(f"{EDIT}?locale=de")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert 'class="source" lang="da"' in page.text
+    form = _form(page.text)
+    form["text.title"] = "Modulare Regengärten für Starkregen"
+    response = fresh_client.post(EDIT, data={**form, "action": "submit"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert "Submitted for review" in fresh_client.get(response.headers["location"]).text
+    with make_client(fresh_url, tmp_path / "adviser") as adviser:
+        _sign_in(adviser, "adviser")
+        assert f"/review/solutions/{SOLUTION}" in adviser.get("/workspace").text
+        review = adviser.get(f"/review/solutions/{SOLUTION}")
+        assert "<ins>Modulare Regengärten für Starkregen</ins>" in review.text
+        found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', review.text)
+        fields = {name: unescape(value) for name, value in found}
+        decided = adviser.post(
+            f"/review/solutions/{SOLUTION}", data={**fields, "decision": "approve"}, follow_redirects=False
+        )
+        assert decided.status_code == 303
+    public = fresh_client.get(f"/solutions/{SOLUTION}?lang=de")
+    assert "Modulare Regengärten für Starkregen" in public.text
+
+
+def test_a_conflicting_save_keeps_what_the_editor_typed(fresh_client: Client, fresh_url: str, tmp_path: Path) -> None:
+    _sign_in(fresh_client, "company_a")
+    stale = _form(fresh_client.get(f"{EDIT}?locale=de").text)
+    with make_client(fresh_url, tmp_path / "colleague") as colleague:
+        _sign_in(colleague, "company_a")
+        theirs = _form(colleague.get(f"{EDIT}?locale=de").text)
+        theirs["text.summary"] = "Die Fassung der Kollegin."
+        assert colleague.post(EDIT, data={**theirs, "action": "save"}, follow_redirects=False).status_code == 303
+    stale["text.summary"] = "Meine eigene Fassung."
+    conflict = fresh_client.post(EDIT, data={**stale, "action": "save"})
+    assert conflict.status_code == 409
+    assert "Meine eigene Fassung." in conflict.text
+    assert "Die Fassung der Kollegin." in conflict.text
+    # Saving again from the conflict page goes through: the editor has seen the other text.
+    again = fresh_client.post(EDIT, data={**_form(conflict.text), "action": "save"}, follow_redirects=False)
+    assert again.status_code == 303
+    assert "Meine eigene Fassung." in fresh_client.get(f"{EDIT}?locale=de").text
+
+
+def test_another_company_cannot_open_the_edit_page(fresh_client: Client) -> None:
+    _sign_in(fresh_client, "company_b")
+    assert fresh_client.get(f"{EDIT}?locale=de").status_code == 404
+    assert fresh_client.get(f"/review/solutions/{SOLUTION}").status_code == 404
+
+
+def test_a_translator_sees_only_their_languages(fresh_client: Client) -> None:
+    _sign_in(fresh_client, "translator")
+    page = fresh_client.get(f"{EDIT}?locale=da")
+    languages = re.findall(r'<a href="\?locale=([a-z]{2})"', page.text)
+    assert languages == ["de", "sv"]
+    assert 'name="maturity"' not in page.text
+
+
+def test_edit_pages_send_anonymous_readers_to_sign_in(fresh_client: Client) -> None:
+    response = fresh_client.get(f"{EDIT}?locale=de", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Fedit%2Fsolutions%2Fmodular-rain-gardens%3Flocale%3Dde"
