@@ -8,7 +8,7 @@ from typing import Any
 
 from advanced_alchemy.base import BigIntAuditBase, BigIntBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 #: Marks a table whose changes leave the catalogue revision alone.
@@ -93,3 +93,18 @@ class AuditEvent(BigIntBase):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+
+
+class UploadedImage(BigIntBase):
+    """An image someone uploaded, re-encoded and stored under the digest of its bytes."""
+
+    __tablename__ = "uploaded_image"
+    __table_args__ = {"info": OUTSIDE_CATALOGUE}  # noqa: RUF012
+    #: ``<sha256>.<extension>``: the file's name in the image folder.
+    name: Mapped[str] = mapped_column(String(72), unique=True)
+    media_type: Mapped[str] = mapped_column(String(16))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -46,6 +46,14 @@ PROTECTED_FIELDS = {
 }
 
 
+class ImageRef(Record, kw_only=True, frozen=True):
+    """An uploaded image shown with an entry, and its alternative text per locale."""
+
+    #: The image's name as stored: the SHA-256 of its bytes and its extension.
+    image: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}\.(jpg|png|webp)$")]
+    alt: Texts
+
+
 class SolutionContent(Record, kw_only=True, frozen=True, tag_field="kind", tag="solution"):
     themes: Annotated[list[Slug], Meta(min_length=1, max_length=7)]
     sdgs: Annotated[list[Sdg], Meta(max_length=17)] = []
@@ -55,6 +63,7 @@ class SolutionContent(Record, kw_only=True, frozen=True, tag_field="kind", tag="
     summary: Texts
     description: Texts
     benefits: Texts
+    images: Annotated[list[ImageRef], Meta(max_length=12)] = []
 
 
 class OutcomeContent(Record, kw_only=True, frozen=True):
@@ -89,6 +98,7 @@ class CaseContent(Record, kw_only=True, frozen=True, tag_field="kind", tag="case
     outcomes: Annotated[list[OutcomeContent], Meta(max_length=40)] = []
     cost: Cost | None = None
     sources: Annotated[list[ShortText], Meta(max_length=40)] = []
+    images: Annotated[list[ImageRef], Meta(max_length=12)] = []
 
 
 Content = SolutionContent | CaseContent
@@ -120,12 +130,15 @@ def protected_fields_in(payload: object) -> list[str]:
 
 def solution_record(slug: str, provider: str, source_locale: str, content: SolutionContent) -> SolutionRecord:
     """The full record a solution's content makes, for the catalogue's validation rules."""
-    return SolutionRecord(slug=slug, provider=provider, source_locale=source_locale, **msgspec.structs.asdict(content))
+    fields = msgspec.structs.asdict(content)
+    del fields["images"]
+    return SolutionRecord(slug=slug, provider=provider, source_locale=source_locale, **fields)
 
 
 def case_record(slug: str, source_locale: str, content: CaseContent) -> CaseRecord:
     """The full record a case's content makes; outcomes count as self-reported until reviewed."""
     fields = msgspec.structs.asdict(content)
+    del fields["images"]
     fields["outcomes"] = [
         OutcomeRecord(verification=Verification.SELF_REPORTED, **msgspec.structs.asdict(outcome))
         for outcome in content.outcomes
@@ -180,24 +193,24 @@ def diff(before: Content | None, after: Content) -> list[Change]:
 def _diff_value(field: str, old: Any, new: Any) -> list[Change]:
     if old == new:
         return []
-    if field.rsplit(".", 1)[-1] in _TEXT_NAMES:
+    if field.rsplit(".", 1)[-1] in _TEXT_NAMES or field.endswith("].alt"):
         old_texts, new_texts = old or {}, new or {}
         return [
             Change(field=field, locale=locale, before=old_texts.get(locale), after=new_texts.get(locale))
             for locale in sorted(old_texts.keys() | new_texts.keys())
             if old_texts.get(locale) != new_texts.get(locale)
         ]
-    if field == "outcomes" and isinstance(old, list | None) and isinstance(new, list):
+    if field in {"outcomes", "images"} and isinstance(old, list | None) and isinstance(new, list):
         rows = max(len(old or []), len(new))
         changes = []
         for number in range(rows):
             was = (old or [])[number] if number < len(old or []) else None
             now = new[number] if number < len(new) else None
             if was is None or now is None:
-                changes.append(Change(field=f"outcomes[{number + 1}]", before=was, after=now))
+                changes.append(Change(field=f"{field}[{number + 1}]", before=was, after=now))
                 continue
             for name in was.keys() | now.keys():
-                changes += _diff_value(f"outcomes[{number + 1}].{name}", was.get(name), now.get(name))
+                changes += _diff_value(f"{field}[{number + 1}].{name}", was.get(name), now.get(name))
         return changes
     return [Change(field=field, before=old, after=new)]
 

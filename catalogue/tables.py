@@ -5,6 +5,7 @@ its state, the fingerprint of the source it was made from and a folded copy for 
 """
 
 import datetime as dt
+from typing import Any
 
 from advanced_alchemy.base import BigIntAuditBase, BigIntBase
 from advanced_alchemy.types import JsonB
@@ -117,6 +118,8 @@ class Solution(BigIntAuditBase):
     markets: Mapped[list[str]] = mapped_column(JsonB, default=list)
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Images shown with the solution: ``{"image": name, "alt": {locale: text}}`` each.
+    images: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list, server_default="[]")
     provider: Mapped[Organisation] = relationship(lazy="raise")
     themes: Mapped[list[Theme]] = relationship(
         secondary=solution_theme, lazy="raise", order_by=(Theme.position, Theme.id)
@@ -145,6 +148,7 @@ class CaseResult(BigIntAuditBase):
     sources: Mapped[list[str]] = mapped_column(JsonB, default=list)
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    images: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list, server_default="[]")
     #: The organisation whose editors keep this entry current.
     maintainer_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
     maintainer: Mapped[Organisation | None] = relationship(lazy="raise")

@@ -146,6 +146,13 @@ class PartnerView(View, kw_only=True, frozen=True):
     role: str
 
 
+class ImageView(View, kw_only=True, frozen=True):
+    """An image of an entry: where it is served and its alternative text in the reader's locale."""
+
+    url: str
+    alt: Text
+
+
 class CaseDetail(CaseSummary, kw_only=True, frozen=True):
     challenge: Text
     approach: Text
@@ -155,6 +162,7 @@ class CaseDetail(CaseSummary, kw_only=True, frozen=True):
     sources: list[str]
     solutions: list[SolutionRef]
     visit_sites: list["VisitSiteRef"]
+    images: list[ImageView] = []
 
 
 class VisitSiteRef(View, kw_only=True, frozen=True):
@@ -167,6 +175,7 @@ class SolutionDetail(SolutionSummary, kw_only=True, frozen=True):
     description: Text
     benefits: Lines
     cases: list[CaseSummary]
+    images: list[ImageView] = []
 
 
 class OrganisationDetail(OrganisationSummary, kw_only=True, frozen=True):

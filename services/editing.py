@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from catalogue import tables as t
-from catalogue.accounts import UserAccount
+from catalogue.accounts import UploadedImage, UserAccount
 from catalogue.content import (
     CONTENT_TYPES,
     TEXT_FIELDS,
@@ -32,6 +32,7 @@ from catalogue.texts import fields_of
 from catalogue.validation import case_problems, solution_problems
 from catalogue.versions import EntryVersion
 from catalogue.vocabulary import OPEN_STATUSES, Role, VersionStatus
+from i18n.locales import CONTENT_LOCALES
 from services import audit, richtext
 from services.accounts import Actor
 from services.entries import Entry, apply_content, content_of, editable_by, load_entry, source_locale_of
@@ -120,15 +121,27 @@ async def _validate(session: AsyncSession, kind: EntryKind, entry: Entry, conten
         assert isinstance(content, CaseContent)
         solutions = set(await session.scalars(select(t.Solution.slug)))
         problems = case_problems(case_record(entry.slug, source, content), organisations, solutions)
+    problems += await _image_problems(session, source, content)
     if problems:
         raise InvalidCatalogueData(problems)
+
+
+async def _image_problems(session: AsyncSession, source: str, content: Content) -> list[str]:
+    names = [ref.image for ref in content.images]
+    known = set(await session.scalars(select(UploadedImage.name).where(UploadedImage.name.in_(names))))
+    problems = [f"image {name!r} was never uploaded" for name in names if name not in known]
+    for number, ref in enumerate(content.images, start=1):
+        if not ref.alt.get(source, "").strip():
+            problems.append(f"image {number} has no alternative text in its source locale {source!r}")
+        problems += [f"image {number}: unsupported locale {code!r}" for code in ref.alt if code not in CONTENT_LOCALES]
+    return problems
 
 
 def _translator_changes(actor: Actor, kind: EntryKind, source: str, before: Content, after: Content) -> None:
     """Refuse anything but texts in the translator's own locales (never the source)."""
     for change in diff(before, after):
         field = change.field.rsplit(".", 1)[-1]
-        is_text = field in TEXT_FIELDS[kind] or field in {"label", "note"}
+        is_text = field in TEXT_FIELDS[kind] or field in {"label", "note", "alt"}
         if not is_text or change.locale is None or change.locale not in actor.locales or change.locale == source:
             where = f"{change.field} ({change.locale})" if change.locale else change.field
             raise Forbidden(f"a translator for {', '.join(actor.locales)} may not change {where}")
@@ -136,6 +149,14 @@ def _translator_changes(actor: Actor, kind: EntryKind, source: str, before: Cont
 
 #: Long texts that may use the rich-text subset; they are stored sanitised.
 RICH_FIELDS: dict[str, tuple[str, ...]] = {"solution": ("description",), "case": ("challenge", "approach")}
+
+
+def checked(kind: EntryKind, content: Content) -> Content:
+    """``content`` once more through its declared constraints, however it was put together."""
+    try:
+        return msgspec.json.decode(msgspec.json.encode(content), type=CONTENT_TYPES[kind])
+    except msgspec.ValidationError as error:
+        raise InvalidCatalogueData([str(error)]) from error
 
 
 def sanitised(kind: EntryKind, content: Content) -> Content:
@@ -176,7 +197,7 @@ async def save_draft(
         except Forbidden as error:
             await _refuse(session, actor, error, target, now)
     _check_precondition(if_match, current.etag)
-    content = sanitised(kind, content)
+    content = checked(kind, sanitised(kind, content))
     await _validate(session, kind, entry, content)
     encoded = msgspec.json.encode(content).decode()
     draft = _open(versions)

@@ -6,12 +6,13 @@ never loaded for it, so it is answered as not found.
 
 from typing import Any
 
+import msgspec
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from catalogue import tables as t
-from catalogue.content import CaseContent, Content, EntryKind, OutcomeContent, SolutionContent, revise
+from catalogue.content import CaseContent, Content, EntryKind, ImageRef, OutcomeContent, SolutionContent, revise
 from catalogue.records import Cost, Money, Partner
 from catalogue.texts import fields_of, store_field
 from catalogue.vocabulary import (
@@ -88,6 +89,7 @@ def content_of(entry: Entry) -> Content:
             summary=_texts(entry.texts, "summary"),
             description=_texts(entry.texts, "description"),
             benefits=_texts(entry.texts, "benefits"),
+            images=msgspec.convert(entry.images, list[ImageRef]),
         )
     cost = None
     if entry.cost_source is not None and entry.cost_as_of is not None:
@@ -139,6 +141,7 @@ def content_of(entry: Entry) -> Content:
         ],
         cost=cost,
         sources=list(entry.sources),
+        images=msgspec.convert(entry.images, list[ImageRef]),
     )
 
 
@@ -166,6 +169,7 @@ async def apply_content(session: AsyncSession, entry: Entry, content: Content) -
         entry.sdgs = sorted(set(content.sdgs))
         entry.markets = list(dict.fromkeys(content.markets))
         entry.themes = await _by_slug(session, t.Theme, content.themes, "themes")
+        entry.images = msgspec.to_builtins(content.images)
         for field in ("title", "summary", "description", "benefits"):
             _store(entry, t.SolutionText, source, field, getattr(content, field))
         return
@@ -180,6 +184,7 @@ async def apply_content(session: AsyncSession, entry: Entry, content: Content) -
     entry.cost_source = cost.source if cost else None
     entry.cost_as_of = cost.as_of if cost else None
     entry.sources = list(content.sources)
+    entry.images = msgspec.to_builtins(content.images)
     entry.solutions = await _by_slug(session, t.Solution, list(dict.fromkeys(content.solutions)), "solutions")
     organisations = await _by_slug(
         session, t.Organisation, [partner.organisation for partner in content.partners], "partners"

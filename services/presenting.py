@@ -105,6 +105,21 @@ def solution_summary(solution: t.Solution, locale: str) -> v.SolutionSummary:
     return _solution_summary(solution, fields_of(solution.texts), locale)
 
 
+#: Where uploaded images are served.
+IMAGE_PATH = "/images/"
+
+
+def images(stored: list[dict[str, Any]], source_locale: str, locale: str) -> list[v.ImageView]:
+    """The entry's images, each with its alternative text resolved for ``locale``."""
+    shown = []
+    for item in stored:
+        alt: dict[str, str] = item["alt"]
+        source = source_locale if source_locale in alt else next(iter(alt))
+        text = _text({"alt": LocalisedText.from_source(source, alt)}, "alt", locale)
+        shown.append(v.ImageView(url=IMAGE_PATH + item["image"], alt=text))
+    return shown
+
+
 def solution_detail(solution: t.Solution, cases: list[t.CaseResult], locale: str) -> v.SolutionDetail:
     fields = fields_of(solution.texts)
     benefits = _text(fields, "benefits", locale)
@@ -117,6 +132,7 @@ def solution_detail(solution: t.Solution, cases: list[t.CaseResult], locale: str
             fallback=benefits.fallback,
         ),
         cases=[case_summary(case, locale) for case in cases],
+        images=images(solution.images, fields["title"].source_locale, locale),
     )
 
 
@@ -194,6 +210,7 @@ def case_detail(case: t.CaseResult, sites: list[t.VisitSite], locale: str) -> v.
         sources=list(case.sources),
         solutions=[solution_ref(solution, locale) for solution in case.solutions if solution.is_published],
         visit_sites=[v.VisitSiteRef(slug=s.slug, name=localised(s, "name", locale), city=s.city) for s in sites],
+        images=images(case.images, fields["title"].source_locale, locale),
     )
 
 

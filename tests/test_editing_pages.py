@@ -4,7 +4,7 @@ import re
 from html import unescape
 from pathlib import Path
 
-from tests.accounts_support import ACTORS, DEMO, page_token
+from tests.accounts_support import ACTORS, DEMO, page_token, snapshot
 from tests.conftest import Client, make_client
 
 SOLUTION = "modular-rain-gardens"
@@ -94,3 +94,14 @@ def test_edit_pages_send_anonymous_readers_to_sign_in(fresh_client: Client) -> N
     response = fresh_client.get(f"{EDIT}?locale=de", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=%2Fedit%2Fsolutions%2Fmodular-rain-gardens%3Flocale%3Dde"
+
+
+def test_a_form_that_breaks_a_rule_is_shown_again_with_the_problem(fresh_client: Client, fresh_url: str) -> None:
+    _sign_in(fresh_client, "company_a")
+    form = _form(fresh_client.get(f"{EDIT}?locale=da").text)
+    before = snapshot(fresh_url)
+    # No theme ticked, and the Danish title emptied.
+    response = fresh_client.post(EDIT, data={**form, "text.title": "", "action": "save"})
+    assert response.status_code == 422
+    assert 'class="problem"' in response.text
+    assert snapshot(fresh_url) == before

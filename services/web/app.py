@@ -21,7 +21,7 @@ from services.errors import CatalogueError, InvalidQuery, NotAuthenticated, NotF
 from services.mail import Mailer
 from services.settings import Settings
 from services.view_cache import VIEWS
-from services.web import account_pages, documents, editing_pages, pages, problems
+from services.web import account_pages, documents, editing_pages, images_api, pages, problems
 from services.web.accounts_api import AccountsApi
 from services.web.api import CatalogueApi
 from services.web.auth import CsrfMiddleware
@@ -93,6 +93,8 @@ def create_app(settings: Settings) -> Litestar:
             review_queue,
             TranslationsApi,
             glossary_terms,
+            images_api.upload_image,
+            images_api.serve_image,
             *account_pages.ACCOUNT_PAGES,
             *editing_pages.EDITING_PAGES,
             *pages.PAGE_HANDLERS,

@@ -13,13 +13,15 @@ from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, SolutionContent
+from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, ImageRef, OutcomeContent, SolutionContent
 from catalogue.vocabulary import Maturity, Role, VersionStatus
 from i18n.locales import CONTENT_LOCALES, display_name
-from services import browsing, editing, glossary, translation_work
+from services import browsing, editing, glossary, image_store, translation_work
 from services.accounts import Actor
 from services.errors import Conflict, Forbidden, InvalidCatalogueData, InvalidInput, PreconditionFailed
+from services.images import RefusedImage
 from services.translation_files import InvalidTranslationFile
+from services.web import images_api
 from services.web.auth import now, page_csrf, provide_signed_in
 from services.web.dependencies import Session, SignedIn
 from services.web.pages import _content_locale, render
@@ -138,6 +140,16 @@ async def _edit_page(
         terms=list(used.values()),
         findings=findings,
         outcomes=_outcome_rows(typed or content, source, locale),
+        images=[
+            {
+                "number": n,
+                "url": f"/images/{ref.image}",
+                "source_alt": ref.alt.get(source, ""),
+                "alt": ref.alt.get(locale, ""),
+            }
+            for n, ref in enumerate((typed or content).images)
+        ],
+        uploads=actor.role is not Role.TRANSLATOR and locale == source,
         structure=actor.role is not Role.TRANSLATOR and locale == source,
         content=typed or content,
         maturities=[m.value for m in Maturity],
@@ -155,42 +167,51 @@ async def edit_form(
     return await _edit_page(request, db_session, actor, _kind(segment), slug, locale)
 
 
+def _with_text(texts: dict[str, str], locale: str, value: str) -> dict[str, str]:
+    """``texts`` with ``value`` in ``locale``; an empty value removes that locale's text."""
+    changed = dict(texts)
+    value = value.replace("\r\n", "\n").strip()
+    if value:
+        changed[locale] = value
+    else:
+        changed.pop(locale, None)
+    return changed
+
+
 def _typed(kind: EntryKind, content: Content, locale: str, form: dict[str, str], structure: bool) -> Content:
     """``content`` with what the form changed: texts in ``locale``, and structure when it was shown."""
-    changes: dict[str, Any] = {}
-    for field in TEXT_FIELDS[kind]:
-        texts = dict(getattr(content, field))
-        value = form.get(f"text.{field}", "").replace("\r\n", "\n").strip()
-        if value:
-            texts[locale] = value
-        else:
-            texts.pop(locale, None)
-        changes[field] = texts
+    changes: dict[str, Any] = {
+        field: _with_text(getattr(content, field), locale, form.get(f"text.{field}", "")) for field in TEXT_FIELDS[kind]
+    }
     if isinstance(content, SolutionContent) and structure:
         if form.get("maturity") in {m.value for m in Maturity}:
             changes["maturity"] = Maturity(form["maturity"])
-        chosen = [key.removeprefix("theme.") for key in form if key.startswith("theme.")]
-        changes["themes"] = chosen
+        changes["themes"] = [key.removeprefix("theme.") for key in form if key.startswith("theme.")]
+    changes["images"] = [
+        msgspec.structs.replace(ref, alt=_with_text(ref.alt, locale, form.get(f"image.{number}.alt", "")))
+        for number, ref in enumerate(content.images)
+        if not (structure and form.get(f"image.{number}.remove"))
+    ]
     if isinstance(content, CaseContent):
-        outcomes = []
-        for number, outcome in enumerate(content.outcomes):
-            label = dict(outcome.label)
-            value = form.get(f"outcome.{number}.label", "").strip()
-            if value:
-                label[locale] = value
-            else:
-                label.pop(locale, None)
-            updated = msgspec.structs.replace(outcome, label=label)
-            if structure:
-                updated = msgspec.structs.replace(
-                    updated,
-                    result=_number(form, f"outcome.{number}.result", outcome.result),
-                    baseline=_number(form, f"outcome.{number}.baseline", outcome.baseline, optional=True),
-                    source=form.get(f"outcome.{number}.source", outcome.source).strip() or outcome.source,
-                )
-            outcomes.append(updated)
-        changes["outcomes"] = outcomes
+        changes["outcomes"] = [
+            _typed_outcome(outcome, number, locale, form, structure) for number, outcome in enumerate(content.outcomes)
+        ]
     return msgspec.structs.replace(content, **changes)
+
+
+def _typed_outcome(
+    outcome: OutcomeContent, number: int, locale: str, form: dict[str, str], structure: bool
+) -> OutcomeContent:
+    label = _with_text(outcome.label, locale, form.get(f"outcome.{number}.label", ""))
+    updated = msgspec.structs.replace(outcome, label=label)
+    if not structure:
+        return updated
+    return msgspec.structs.replace(
+        updated,
+        result=_number(form, f"outcome.{number}.result", outcome.result),
+        baseline=_number(form, f"outcome.{number}.baseline", outcome.baseline, optional=True),
+        source=form.get(f"outcome.{number}.source", outcome.source).strip() or outcome.source,
+    )
 
 
 def _number(form: dict[str, str], name: str, default: float | None, *, optional: bool = False) -> Any:
@@ -323,4 +344,45 @@ async def import_translations(request: Request[Any, Any, Any], db_session: Sessi
     )  # fmt: skip
 
 
-EDITING_PAGES += [translations_page, import_translations]
+@post(
+    "/edit/{segment:str}/{slug:str}/images",
+    include_in_schema=False,
+    dependencies=SIGNED_IN,
+    request_max_body_size=images_api.MAX_UPLOAD_BYTES,
+)
+async def add_image(
+    request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, segment: FromPath[str], slug: FromPath[str]
+) -> Response[Any]:
+    kind = _kind(segment)
+    form = await request.form()
+    upload, alt = form.get("file"), form.get("alt")
+    locale = str(form.get("locale", ""))
+    copy = await editing.working_copy(db_session, actor, kind, slug)
+    problem = None
+    if not isinstance(upload, UploadFile):
+        problem = "choose an image file"
+    elif not isinstance(alt, str) or not alt.strip():
+        problem = "describe the image for readers who cannot see it"
+    if problem is not None:
+        return await _edit_page(
+            request, db_session, actor, kind, slug, locale, problem="invalid", problems=[problem], status=422
+        )
+    assert isinstance(upload, UploadFile) and isinstance(alt, str)
+    try:
+        image = await image_store.store_image(
+            db_session, actor, await upload.read(), images_api.image_folder(request), now()
+        )
+        content = copy.content
+        added = ImageRef(image=image.name, alt={copy.source_locale: alt.strip()[:500]})
+        content = msgspec.structs.replace(content, images=[*content.images, added])
+        await editing.save_draft(db_session, actor, kind, slug, content, str(form.get("etag", "")), now())
+    except RefusedImage as error:
+        return await _edit_page(
+            request, db_session, actor, kind, slug, locale, problem="invalid", problems=[str(error)], status=422
+        )
+    except PreconditionFailed:
+        return await _edit_page(request, db_session, actor, kind, slug, locale, problem="conflict", status=409)
+    return Redirect(f"/edit/{segment}/{slug}?locale={locale}&done=saved", status_code=303)
+
+
+EDITING_PAGES += [translations_page, import_translations, add_image]

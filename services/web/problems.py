@@ -153,4 +153,4 @@ def internal_problem(request: Request[Any, Any, Any], error: Exception) -> Respo
 
 def is_api(request: Request[Any, Any, Any]) -> bool:
     path = request.url.path
-    return path.startswith(("/api/", "/healthz", "/schema")) or path.endswith((".pdf", "/brochure"))
+    return path.startswith(("/api/", "/healthz", "/schema", "/images/")) or path.endswith((".pdf", "/brochure"))
