@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from tests.accounts_support import ACTORS, api_tokens, bearer, snapshot
 from tests.conftest import Client, TemplateDatabases, make_client
+from tests.test_images import encode
 
 SOLUTION = "modular-rain-gardens"  # provided by company A (Regnspejl)
 CASE = "eksempelby-rain-gardens"  # kept by company A
@@ -26,6 +28,8 @@ class Matrix:
         headers = bearer(self.tokens.get(actor))
         if etag:
             headers["If-Match"] = etag
+        if isinstance(body, bytes):
+            return self.client.request(method, path, content=body, headers=headers)
         return self.client.request(method, path, json=body, headers=headers)
 
     def etag(self, kind: str, slug: str) -> str:
@@ -141,6 +145,12 @@ ACCOUNT_ROUTES: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     }),
     "invite": ("POST", "/api/v1/users", {"email": "new@example.org", "display_name": "New", "role": "adviser"}, {
         "anonymous": 401, "company_a": 403, "company_b": 403, "translator": 403, "adviser": 403, "admin": 201,
+    }),
+    "upload image": ("POST", "/api/v1/images", encode(Image.new("RGB", (8, 8), "red"), "image/png"), {
+        "anonymous": 401, "translator": 403, "company_b": 201,
+    }),
+    "import translations": ("POST", "/api/v1/translations/import", b"<not-xliff/>", {
+        "anonymous": 401, "translator": 422,
     }),
     "new token": ("POST", "/api/v1/me/tokens", {"name": "integration"}, {
         "anonymous": 401, "company_b": 201, "translator": 201,
