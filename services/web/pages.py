@@ -13,7 +13,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath
 
 from catalogue.vocabulary import OrganisationKind, VisitSiteKind
-from i18n import formatting, labels
+from i18n import formatting, labels, workflow_labels
 from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name, is_well_formed, negotiate
 from services import browsing, richtext
@@ -120,6 +120,7 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200, **
         fmt=Formatter(locale),
         text_direction=formatting.direction,
         labels=labels,
+        workflow=workflow_labels,
         languages=[(code, display_name(code)) for code in INTERFACE_LOCALES],
         alternates={code: base + _url(path, {**params, "lang": code}) for code in INTERFACE_LOCALES},
         canonical=base + _url(path, params),
