@@ -312,6 +312,18 @@ async def submit(
     return await working_copy(session, actor, kind, slug)
 
 
+async def _publish(session: AsyncSession, kind: EntryKind, entry: Entry, content: Content) -> None:
+    """Make ``content`` live and mark the version published until now as superseded."""
+    await _validate(session, kind, entry, content)
+    await apply_content(session, entry, content)
+    await session.execute(
+        update(EntryVersion)
+        .where(_where_entry(kind, entry), EntryVersion.status == VersionStatus.PUBLISHED.value)  # type: ignore[arg-type]
+        .values(status=VersionStatus.SUPERSEDED.value)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def _reviewer(session: AsyncSession, actor: Actor, target: str, now: dt.datetime) -> None:
     if not actor.reviews:
         await _refuse(session, actor, Forbidden("only advisers and administrators review entries"), target, now)
@@ -334,14 +346,7 @@ async def approve(
     if draft.status != VersionStatus.SUBMITTED:
         raise Conflict("only a submitted draft can be approved")
     content = decode_content(kind, draft.content)
-    await _validate(session, kind, entry, content)
-    await apply_content(session, entry, content)
-    await session.execute(
-        update(EntryVersion)
-        .where(_where_entry(kind, entry), EntryVersion.status == VersionStatus.PUBLISHED.value)  # type: ignore[arg-type]
-        .values(status=VersionStatus.SUPERSEDED.value)
-        .execution_options(synchronize_session=False)
-    )
+    await _publish(session, kind, entry, content)
     await _set_status(
         session, draft, etag_of(versions),
         status=VersionStatus.PUBLISHED.value, reviewed_by_id=actor.id, reviewed_at=now, review_comment=comment,
@@ -399,14 +404,7 @@ async def restore(
     if chosen is None or chosen.status not in {VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED}:
         raise Conflict(f"version {number} was never published")
     content = decode_content(kind, chosen.content)
-    await _validate(session, kind, entry, content)
-    await apply_content(session, entry, content)
-    await session.execute(
-        update(EntryVersion)
-        .where(_where_entry(kind, entry), EntryVersion.status == VersionStatus.PUBLISHED.value)  # type: ignore[arg-type]
-        .values(status=VersionStatus.SUPERSEDED.value)
-        .execution_options(synchronize_session=False)
-    )
+    await _publish(session, kind, entry, content)
     column = {"solution_id": entry.id} if kind == "solution" else {"case_id": entry.id}
     session.add(
         EntryVersion(

@@ -26,6 +26,7 @@ from catalogue.vocabulary import (
 )
 from services.accounts import Actor
 from services.errors import InvalidInput, NotFound
+from services.importing import outcome_row
 
 Entry = t.Solution | t.CaseResult
 MODELS: dict[str, type[t.Solution] | type[t.CaseResult]] = {"solution": t.Solution, "case": t.CaseResult}
@@ -209,23 +210,7 @@ def _outcome(current: list[t.Outcome], position: int, item: OutcomeContent, sour
     """The stored outcome for ``item``; a figure that did not change keeps its verification."""
     same = next((outcome for outcome in current if _figures(outcome) == _figures(item)), None)
     verification = same.verification if same else Verification.SELF_REPORTED.value
-    outcome = t.Outcome(
-        position=position,
-        metric=item.metric,
-        unit=item.unit,
-        baseline=item.baseline,
-        result=item.result,
-        result_max=item.result_max,
-        annual=item.annual,
-        from_year=item.from_year,
-        to_year=item.to_year,
-        method=item.method.value,
-        verification=verification,
-        source=item.source,
-        source_url=item.source_url,
-        as_of=item.as_of,
-        texts=[],
-    )
+    outcome = outcome_row(item, position, verification)
     previous = current[position] if position < len(current) else None
     for field in ("label", "note"):
         texts = getattr(item, field)

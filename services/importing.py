@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import tables as t
+from catalogue.content import OutcomeContent
 from catalogue.folding import fold
 from catalogue.localised import LocalisedText
 from catalogue.records import CaseRecord, CatalogueFile, OrganisationRecord, SolutionRecord, Texts, VisitSiteRecord
+from catalogue.records import Outcome as OutcomeRecord
 from catalogue.texts import EditableTexts, store_field
 from catalogue.validation import catalogue_problems
 from catalogue.vocabulary import PartnerRole
@@ -138,26 +140,34 @@ def _case(record: CaseRecord, orgs: dict[str, t.Organisation], solutions: dict[s
     }
     _store_texts(case, t.CaseText, record.source_locale, fields)
     for position, item in enumerate(record.outcomes):
-        outcome = t.Outcome(
-            position=position,
-            metric=item.metric,
-            unit=item.unit,
-            baseline=item.baseline,
-            result=item.result,
-            result_max=item.result_max,
-            annual=item.annual,
-            from_year=item.from_year,
-            to_year=item.to_year,
-            method=item.method.value,
-            verification=item.verification.value,
-            source=item.source,
-            source_url=item.source_url,
-            as_of=item.as_of,
-            texts=[],
-        )
+        outcome = outcome_row(item, position, item.verification.value)
         _store_texts(outcome, t.OutcomeText, record.source_locale, {"label": item.label, "note": item.note})
         case.outcomes.append(outcome)
     return case
+
+
+OutcomeFigures = OutcomeRecord | OutcomeContent
+
+
+def outcome_row(item: OutcomeFigures, position: int, verification: str) -> t.Outcome:
+    """A new outcome row holding ``item``'s figures, without its texts."""
+    return t.Outcome(
+        position=position,
+        metric=item.metric,
+        unit=item.unit,
+        baseline=item.baseline,
+        result=item.result,
+        result_max=item.result_max,
+        annual=item.annual,
+        from_year=item.from_year,
+        to_year=item.to_year,
+        method=item.method.value,
+        verification=verification,
+        source=item.source,
+        source_url=item.source_url,
+        as_of=item.as_of,
+        texts=[],
+    )
 
 
 def _visit_site(

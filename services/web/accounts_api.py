@@ -67,6 +67,19 @@ class Account(msgspec.Struct, frozen=True):
     invitation_pending: bool
 
 
+def _account(user: UserAccount, organisation: str | None) -> Account:
+    return Account(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        organisation=organisation,
+        locales=list(user.locales),
+        active=user.is_active,
+        invitation_pending=user.password_hash is None,
+    )
+
+
 def _problem(description: str) -> ResponseSpec:
     return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
 
@@ -126,19 +139,7 @@ class AccountsApi(Controller):
             .order_by(UserAccount.email)
         )
         return Response(
-            [
-                Account(
-                    id=user.id,
-                    email=user.email,
-                    display_name=user.display_name,
-                    role=user.role,
-                    organisation=org,
-                    locales=list(user.locales),
-                    active=user.is_active,
-                    invitation_pending=user.password_hash is None,
-                )
-                for user, org in rows.tuples()
-            ],
+            [_account(user, org) for user, org in rows.tuples()],
             headers={"Cache-Control": "no-store"},
         )
 
@@ -159,16 +160,4 @@ class AccountsApi(Controller):
             organisation=data.organisation,
             locales=data.locales,
         )
-        return Response(
-            Account(
-                id=user.id,
-                email=user.email,
-                display_name=user.display_name,
-                role=user.role,
-                organisation=data.organisation,
-                locales=list(user.locales),
-                active=True,
-                invitation_pending=True,
-            ),
-            status_code=201,
-        )
+        return Response(_account(user, data.organisation), status_code=201)
