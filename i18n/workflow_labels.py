@@ -25,3 +25,9 @@ FIELDS = {
     "approach": N_("The approach"),
     "site": N_("Place"),
 }
+TEXT_STATES = {
+    "missing": N_("Not translated"),
+    "draft": N_("Changed in the draft"),
+    "approved": N_("Approved"),
+    "outdated": N_("Outdated: the source changed"),
+}

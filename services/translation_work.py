@@ -6,6 +6,7 @@ is refused whole, and importing a file changes nothing but drafts, which go thro
 """
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from catalogue.vocabulary import Role, TranslationState
 from i18n.locales import CONTENT_LOCALES
 from services import audit, editing, glossary
 from services.accounts import Actor
-from services.entries import editable_by
+from services.entries import Entry, editable_by, load_entry
 from services.errors import Conflict, Forbidden, InvalidInput
 from services.translation_files import (
     InvalidTranslationFile,
@@ -261,3 +262,69 @@ async def import_file(session: AsyncSession, actor: Actor, file: TranslationFile
     return ImportResult(
         entries=[f"{kind}/{slug}" for kind, slug in planned], changed=sum(len(c) for c in planned.values())
     )
+
+
+def _entry_texts(entry: Entry) -> dict[str, LocalisedText]:
+    """Every translatable text of a loaded entry, by unit path (``title``, ``outcome/0/label``)."""
+    texts = dict(fields_of(entry.texts))
+    if isinstance(entry, t.CaseResult):
+        for number, outcome in enumerate(entry.outcomes):
+            texts |= {f"outcome/{number}/{name}": text for name, text in fields_of(outcome.texts).items()}
+    return texts
+
+
+async def states(session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, locale: str) -> dict[str, str]:
+    """The state of each of the entry's texts in ``locale``: missing, draft, approved or outdated.
+
+    A text the open draft changes is a draft, whatever its published state.
+    """
+    entry = await load_entry(session, actor, kind, slug)
+    copy = await editing.working_copy(session, actor, kind, slug)
+    found = {}
+    for path, text in _entry_texts(entry).items():
+        working = _working_text(copy.content, path.split("/"), locale)
+        value = text.values.get(locale)
+        published = value.text if value else None
+        found[path] = TranslationState.DRAFT.value if working != published else text.state(locale).value
+    for field in TEXT_FIELDS[kind]:
+        if field not in found:
+            found[field] = TranslationState.DRAFT.value if _working_text(copy.content, [field], locale) else "missing"
+    return found
+
+
+async def confirm(
+    session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, locale: str, paths: list[str], now: dt.datetime
+) -> list[str]:
+    """Mark outdated translations in ``locale`` as still right for the current source. Commits.
+
+    Returns the paths confirmed; texts that were not outdated are left alone.
+    """
+    _check_locale(actor, locale)
+    entry = await load_entry(session, actor, kind, slug)
+    texts = _entry_texts(entry)
+    unknown = [path for path in paths if path not in texts]
+    if unknown:
+        raise InvalidInput("fields", f"no such text: {', '.join(unknown)}")
+    confirmed = []
+    for path in paths:
+        text = texts[path]
+        if locale == text.source_locale or text.state(locale) is not TranslationState.OUTDATED:
+            continue
+        owner: Any = entry if "/" not in path else entry.outcomes[int(path.split("/")[1])]  # type: ignore[union-attr]
+        name = path.rsplit("/", 1)[-1]
+        for row in owner.texts:
+            if row.field == name and row.locale == locale:
+                row.state = TranslationState.APPROVED.value
+                row.source_fingerprint = fingerprint(text.source_text)
+        confirmed.append(path)
+    audit.record(
+        session,
+        "translations-confirmed",
+        now,
+        actor_id=actor.id,
+        target=f"{kind}/{slug}",
+        locale=locale,
+        fields=confirmed,
+    )
+    await session.commit()
+    return confirmed

@@ -274,7 +274,7 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
         expected |= {
             f"/api/v1/{kind}/{{slug}}/{tail}"
             for tail in ("draft", "draft/submit", "draft/approve", "draft/return", "review", "versions",
-                         "versions/{number}/restore")
+                         "versions/{number}/restore", "translations/{locale}", "translations/{locale}/confirm")
         }  # fmt: skip
     assert set(paths) == expected
     solutions = paths["/api/v1/solutions"]["get"]

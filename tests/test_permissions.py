@@ -113,6 +113,9 @@ ROUTES: dict[str, tuple[str, str, str | None, dict[str, int]]] = {
     "approve": ("POST", "/api/v1/{kind}/{slug}/draft/approve", "submitted", {
         "anonymous": 401, "company_b": 404, "company_a": 403, "translator": 403, "adviser": 200, "admin": 200,
     }),
+    "confirm translations": ("POST", "/api/v1/{kind}/{slug}/translations/de/confirm", None, {
+        "anonymous": 401, "company_b": 404, "company_a": 200, "translator": 200, "adviser": 200, "admin": 200,
+    }),
     "restore": ("POST", "/api/v1/{kind}/{slug}/versions/1/restore", "closed", {
         "anonymous": 401, "company_b": 404, "company_a": 403, "translator": 403, "adviser": 200, "admin": 200,
     }),
@@ -128,6 +131,8 @@ def test_entry_routes_answer_each_account_as_its_role_allows(matrix: Matrix, rou
         if status < 400:
             _prepare(matrix, kind, slug, needs)
         body = _edited(matrix, kind, slug) if method == "PUT" else {"comment": "Please add a source."}
+        if path.endswith("/confirm"):
+            body = {"fields": ["summary"]}
         before = snapshot(matrix.url) if status >= 400 else None
         response = matrix.call(actor, method, path, body if method != "GET" else None, matrix.etag(kind, slug))
         assert response.status_code == status, f"{actor} {method} {path}: {response.text}"
@@ -181,7 +186,7 @@ def test_the_matrix_covers_every_editing_route(matrix: Matrix) -> None:
                for kind in ("solutions", "cases")}  # fmt: skip
     covered |= {(method, path) for method, path, _, _ in ACCOUNT_ROUTES.values()}
     covered |= {("POST", "/api/v1/session"), ("DELETE", "/api/v1/session")}  # tested in test_accounts
-    covered = {(method, path.replace("/1/", "/{number}/")) for method, path in covered}
+    covered = {(method, path.replace("/1/", "/{number}/").replace("/de/", "/{locale}/")) for method, path in covered}
     assert changing <= covered, changing - covered
 
 

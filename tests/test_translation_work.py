@@ -127,3 +127,18 @@ def test_the_glossary_flags_a_translation_that_ignores_a_term() -> None:
     findings = glossary.check(texts, "da", "de", terms)
     assert [(f.field, f.source_term, f.expected) for f in findings] == [("summary", "skybrud", "Starkregen")]
     assert glossary.terms_in("Fjernvarme og skybrud", "da", "en", terms)[0].target_term == "cloudburst"
+
+
+def test_a_translator_confirms_an_outdated_translation_without_retyping_it(desk: Desk) -> None:
+    copy, _ = desk.copy("company_a")
+    copy["content"]["summary"]["da"] += " Nu også med sensorer."
+    desk.publish("company_a", "/api/v1/solutions/modular-rain-gardens/draft", copy["content"])
+    path = "/api/v1/solutions/modular-rain-gardens/translations"
+    assert desk("translator", "GET", f"{path}/de").json()["summary"] == "outdated"
+    assert desk("translator", "POST", f"{path}/fr/confirm", {"fields": ["summary"]}).status_code == 403
+    assert desk("company_b", "POST", f"{path}/de/confirm", {"fields": ["summary"]}).status_code == 404
+    confirmed = desk("translator", "POST", f"{path}/de/confirm", {"fields": ["summary", "title"]})
+    assert confirmed.status_code == 200 and confirmed.json() == ["summary"]
+    summary = desk.client.get("/api/v1/solutions/modular-rain-gardens?lang=de").json()["data"]["summary"]
+    assert summary["locale"] == "de" and summary["outdated"] is False
+    assert desk("translator", "GET", f"{path}/de").json()["summary"] == "approved"

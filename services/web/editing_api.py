@@ -16,7 +16,7 @@ from catalogue.content import (
     SolutionContent,
     protected_fields_in,
 )
-from services import editing
+from services import editing, translation_work
 from services.editing import QueueItem, Review, VersionInfo, WorkingCopy
 from services.errors import InvalidInput
 from services.web.auth import now, provide_signed_in
@@ -32,6 +32,11 @@ IfMatch = Annotated[
         required=False,
     ),
 ]
+
+
+class Fields(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    #: Texts to confirm, as `title` or `outcome/0/label`.
+    fields: Annotated[list[str], msgspec.Meta(min_length=1, max_length=200)]
 
 
 class Comment(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -170,6 +175,21 @@ class _EntryEditing(Controller):
     ) -> Response[WorkingCopy]:
         """Publish an earlier version's content again as a new version (advisers and administrators)."""
         return _answer(await editing.restore(db_session, actor, self.kind, slug, number, if_match, now()))
+
+    @get("/{slug:str}/translations/{locale:str}", summary="State of each text in one locale")
+    async def text_states(
+        self, db_session: Session, actor: SignedIn, slug: FromPath[str], locale: FromPath[str]
+    ) -> Response[dict[str, str]]:
+        """Per text (`title`, `outcome/0/label`, ...): missing, draft, approved or outdated."""
+        found = await translation_work.states(db_session, actor, self.kind, slug, locale)
+        return Response(found, headers=NO_STORE)
+
+    @post("/{slug:str}/translations/{locale:str}/confirm", summary="Confirm outdated translations", status_code=200)
+    async def confirm(
+        self, db_session: Session, actor: SignedIn, slug: FromPath[str], locale: FromPath[str], data: JSONBody[Fields]
+    ) -> list[str]:
+        """Mark outdated translations as still right for the current source text; returns those confirmed."""
+        return await translation_work.confirm(db_session, actor, self.kind, slug, locale, data.fields, now())
 
 
 class SolutionEditing(_EntryEditing):

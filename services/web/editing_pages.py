@@ -125,6 +125,7 @@ async def _edit_page(
         for row in rows for use in glossary.terms_in(row["source"], source, locale, terms)
     }  # fmt: skip
     texts = {row["name"]: (row["source"], row["value"]) for row in rows}
+    text_states = await translation_work.states(db_session, actor, kind, slug, locale)
     findings = [] if locale == source else glossary.check(texts, source, locale, terms)
     return _page(
         request,
@@ -138,6 +139,7 @@ async def _edit_page(
         locales=[(code, display_name(code)) for code in locales],
         fields=rows,
         terms=list(used.values()),
+        states=text_states,
         findings=findings,
         outcomes=_outcome_rows(typed or content, source, locale),
         images=[
@@ -245,6 +247,9 @@ async def save_form(
             request, db_session, actor, kind, slug, locale, problem="invalid", problems=[str(error)], status=422
         )
     etag = form.get("etag", "")
+    confirmations = [key.removeprefix("confirm.") for key in form if key.startswith("confirm.")]
+    if confirmations:
+        await translation_work.confirm(db_session, actor, kind, slug, locale, confirmations, now())
     try:
         saved = await editing.save_draft(db_session, actor, kind, slug, typed, etag, now())
         if form.get("action") == "submit":
