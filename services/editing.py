@@ -324,6 +324,24 @@ async def _publish(session: AsyncSession, kind: EntryKind, entry: Entry, content
     )
 
 
+async def withdraw(
+    session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, if_match: str | None, now: dt.datetime
+) -> WorkingCopy:
+    """Discard the open draft; it stays in the history as withdrawn. Commits."""
+    target = f"{kind}/{slug}"
+    await load_entry(session, actor, kind, slug)
+    if actor.role is Role.TRANSLATOR:
+        await _refuse(session, actor, Forbidden("translators do not discard drafts"), target, now)
+    _, versions, draft = await _open_version(session, actor, kind, slug, if_match)
+    await _set_status(
+        session, draft, etag_of(versions), status=VersionStatus.WITHDRAWN.value, updated_by_id=actor.id, updated_at=now
+    )
+    audit.record(session, "withdraw", now, actor_id=actor.id, target=target, version=draft.number)
+    await session.commit()
+    session.expire_all()
+    return await working_copy(session, actor, kind, slug)
+
+
 async def _reviewer(session: AsyncSession, actor: Actor, target: str, now: dt.datetime) -> None:
     if not actor.reviews:
         await _refuse(session, actor, Forbidden("only advisers and administrators review entries"), target, now)

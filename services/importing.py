@@ -11,7 +11,15 @@ from catalogue import tables as t
 from catalogue.content import OutcomeContent
 from catalogue.folding import fold
 from catalogue.localised import LocalisedText
-from catalogue.records import CaseRecord, CatalogueFile, OrganisationRecord, SolutionRecord, Texts, VisitSiteRecord
+from catalogue.records import (
+    CaseRecord,
+    CatalogueFile,
+    OrganisationRecord,
+    SolutionRecord,
+    Texts,
+    ThemeRecord,
+    VisitSiteRecord,
+)
 from catalogue.records import Outcome as OutcomeRecord
 from catalogue.texts import EditableTexts, store_field
 from catalogue.validation import catalogue_problems
@@ -46,7 +54,8 @@ def _store_texts(
             store_field(owner, row_class, field, LocalisedText.from_source(source_locale, texts))
 
 
-def _organisation(record: OrganisationRecord) -> t.Organisation:
+def organisation_row(record: OrganisationRecord) -> t.Organisation:
+    """A new organisation row, with its localised description, for ``record``."""
     contact = record.contact
     org = t.Organisation(
         slug=record.slug,
@@ -195,6 +204,13 @@ def _visit_site(
     return site
 
 
+def theme_row(record: ThemeRecord) -> t.Theme:
+    """A new theme row, with its localised label and description, for ``record``."""
+    theme = t.Theme(slug=record.slug, position=record.position, texts=[])
+    _store_texts(theme, t.ThemeText, record.source_locale, {"label": record.label, "description": record.description})
+    return theme
+
+
 async def is_empty(session: AsyncSession) -> bool:
     """Whether the catalogue holds no entries yet."""
     return (await session.scalar(select(func.count()).select_from(t.Organisation))) == 0
@@ -207,14 +223,8 @@ async def import_catalogue(session: AsyncSession, data: CatalogueFile) -> None:
         problems.append("the catalogue is not empty")
     if problems:
         raise InvalidCatalogueData(problems)
-    themes = {}
-    for record in data.themes:
-        theme = t.Theme(slug=record.slug, position=record.position, texts=[])
-        _store_texts(
-            theme, t.ThemeText, record.source_locale, {"label": record.label, "description": record.description}
-        )
-        themes[record.slug] = theme
-    orgs = {record.slug: _organisation(record) for record in data.organisations}
+    themes = {record.slug: theme_row(record) for record in data.themes}
+    orgs = {record.slug: organisation_row(record) for record in data.organisations}
     solutions = {record.slug: _solution(record, orgs, themes) for record in data.solutions}
     cases = {record.slug: _case(record, orgs, solutions) for record in data.cases}
     sites = [_visit_site(record, orgs, cases) for record in data.visit_sites]

@@ -4,15 +4,15 @@ import datetime as dt
 from pathlib import Path
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.accounts import UserAccount
+from catalogue.accounts import ApiToken, LoginSession, UserAccount
 from catalogue.vocabulary import Role
 from i18n.catalogues import translations
 from services import accounts, audit
 from services.accounts import Actor
-from services.errors import Forbidden
+from services.errors import Forbidden, InvalidInput, NotFound
 from services.mail import Mailer
 
 
@@ -122,3 +122,36 @@ async def seed_demo_accounts(session: AsyncSession, path: Path) -> int:
         created += 1
     await session.commit()
     return created
+
+
+async def set_active(session: AsyncSession, actor: Actor, user_id: int, active: bool, now: dt.datetime) -> UserAccount:
+    """Turn an account off (its sessions and tokens stop working at once) or on again. Commits."""
+    await require_administrator(session, actor, now)
+    user = await session.get(UserAccount, user_id)
+    if user is None:
+        raise NotFound("account", str(user_id))
+    if user.id == actor.id and not active:
+        raise InvalidInput("active", "administrators cannot turn off their own account")
+    user.is_active = active
+    if not active:
+        await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    action = "account-activated" if active else "account-deactivated"
+    audit.record(session, action, now, actor_id=actor.id, target=f"account/{user.id}")
+    await session.commit()
+    return user
+
+
+async def tokens_of(session: AsyncSession, actor: Actor) -> list[ApiToken]:
+    """The account's own API tokens, newest first."""
+    query = select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.id.desc())
+    return list(await session.scalars(query))
+
+
+async def revoke_token(session: AsyncSession, actor: Actor, token_id: int, now: dt.datetime) -> None:
+    """Revoke one of the account's own tokens; another account's token is not found. Commits."""
+    token = await session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == actor.id))
+    if token is None:
+        raise NotFound("API token", str(token_id))
+    token.revoked_at = token.revoked_at or now
+    audit.record(session, "api-token-revoked", now, actor_id=actor.id, target=f"account/{actor.id}", token=token_id)
+    await session.commit()

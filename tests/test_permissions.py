@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from PIL import Image
 
+from services.importing import read_catalogue_files
 from tests.accounts_support import ACTORS, api_tokens, bearer, snapshot
-from tests.conftest import Client, TemplateDatabases, make_client
+from tests.conftest import DEMO_DATA, Client, TemplateDatabases, make_client
 from tests.test_images import encode
 
 SOLUTION = "modular-rain-gardens"  # provided by company A (Regnspejl)
@@ -113,6 +115,9 @@ ROUTES: dict[str, tuple[str, str, str | None, dict[str, int]]] = {
     "approve": ("POST", "/api/v1/{kind}/{slug}/draft/approve", "submitted", {
         "anonymous": 401, "company_b": 404, "company_a": 403, "translator": 403, "adviser": 200, "admin": 200,
     }),
+    "discard draft": ("DELETE", "/api/v1/{kind}/{slug}/draft", "draft", {
+        "anonymous": 401, "company_b": 404, "translator": 403, "company_a": 200, "adviser": 200, "admin": 200,
+    }),
     "confirm translations": ("POST", "/api/v1/{kind}/{slug}/translations/de/confirm", None, {
         "anonymous": 401, "company_b": 404, "company_a": 200, "translator": 200, "adviser": 200, "admin": 200,
     }),
@@ -141,6 +146,22 @@ def test_entry_routes_answer_each_account_as_its_role_allows(matrix: Matrix, rou
             assert snapshot(matrix.url) == before, f"{actor} {method} {path} changed the database"
 
 
+DEMO_DATA_FILES = read_catalogue_files(DEMO_DATA.glob("*.toml"))
+ORGANISATION = msgspec.to_builtins(next(o for o in DEMO_DATA_FILES.organisations if o.slug == "regnspejl-demo"))
+THEME = msgspec.to_builtins(DEMO_DATA_FILES.themes[0])
+NEW_ORGANISATION = {
+    "slug": "nyby-demo", "name": "Nyby ApS", "kind": "company", "helix_role": "industry", "city": "Vejle",
+    "description": {"da": "En ny virksomhed."},
+}  # fmt: skip
+NEW_THEME = {
+    "slug": "new-theme",
+    "position": 99,
+    "source_locale": "en",
+    "label": {"en": "New"},
+    "description": {"en": "A new theme."},
+}
+ONLY_ADMIN = {"anonymous": 401, "company_a": 403, "company_b": 403, "translator": 403, "adviser": 403}
+
 ACCOUNT_ROUTES: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "review queue": ("GET", "/api/v1/review-queue", None, {
         "anonymous": 401, "company_a": 403, "company_b": 403, "translator": 403, "adviser": 200, "admin": 200,
@@ -157,6 +178,15 @@ ACCOUNT_ROUTES: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "import translations": ("POST", "/api/v1/translations/import", b"<not-xliff/>", {
         "anonymous": 401, "translator": 422,
     }),
+    "add organisation": ("POST", "/api/v1/organisations", NEW_ORGANISATION, {
+        **ONLY_ADMIN, "admin": 201,
+    }),
+    "replace organisation": ("PUT", f"/api/v1/organisations/{ORGANISATION['slug']}", ORGANISATION, {
+        **ONLY_ADMIN, "admin": 204,
+    }),
+    "add theme": ("POST", "/api/v1/themes", NEW_THEME, {**ONLY_ADMIN, "admin": 201}),
+    "replace theme": ("PUT", f"/api/v1/themes/{THEME['slug']}", THEME, {**ONLY_ADMIN, "admin": 204}),
+    "turn an account on": ("PATCH", "/api/v1/users/{company_b}", {"active": True}, {**ONLY_ADMIN, "admin": 200}),
     "new token": ("POST", "/api/v1/me/tokens", {"name": "integration"}, {
         "anonymous": 401, "company_b": 201, "translator": 201,
     }),
@@ -166,6 +196,8 @@ ACCOUNT_ROUTES: dict[str, tuple[str, str, Any, dict[str, int]]] = {
 @pytest.mark.parametrize("route", list(ACCOUNT_ROUTES))
 def test_account_routes_answer_each_account_as_its_role_allows(matrix: Matrix, route: str) -> None:
     method, path, body, expected = ACCOUNT_ROUTES[route]
+    users = {user["email"]: user["id"] for user in matrix.call("admin", "GET", "/api/v1/users").json()}
+    path = path.replace("{company_b}", str(users[ACTORS["company_b"]]))
     for actor, status in expected.items():
         before = snapshot(matrix.url) if status >= 400 else None
         response = matrix.call(actor, method, path, body)
@@ -186,6 +218,16 @@ def test_the_matrix_covers_every_editing_route(matrix: Matrix) -> None:
                for kind in ("solutions", "cases")}  # fmt: skip
     covered |= {(method, path) for method, path, _, _ in ACCOUNT_ROUTES.values()}
     covered |= {("POST", "/api/v1/session"), ("DELETE", "/api/v1/session")}  # tested in test_accounts
+    covered |= {("DELETE", "/api/v1/me/tokens/{token_id}")}  # tested below
+    covered = {
+        (
+            method,
+            path.replace("{company_b}", "{user_id}")
+            .replace(ORGANISATION["slug"], "{slug}")
+            .replace(THEME["slug"], "{slug}"),
+        )
+        for method, path in covered
+    }
     covered = {(method, path.replace("/1/", "/{number}/").replace("/de/", "/{locale}/")) for method, path in covered}
     assert changing <= covered, changing - covered
 
@@ -195,3 +237,18 @@ def test_a_bad_token_is_refused_and_not_taken_for_anonymous(matrix: Matrix) -> N
         response = matrix.client.get(f"/api/v1/solutions/{SOLUTION}/draft", headers={"Authorization": header})
         assert response.status_code == 401, header
         assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_an_api_token_is_revoked_only_by_its_owner(matrix: Matrix) -> None:
+    made = matrix.call("company_a", "POST", "/api/v1/me/tokens", {"name": "to revoke"})
+    secret = made.json()["token"]
+    listed = matrix.call("company_a", "GET", "/api/v1/me/tokens").json()
+    mine = next(token for token in listed if token["name"] == "to revoke")
+    path = f"/api/v1/me/tokens/{mine['id']}"
+    for actor, status in (("anonymous", 401), ("company_b", 404), ("admin", 404)):
+        before = snapshot(matrix.url)
+        assert matrix.call(actor, "DELETE", path).status_code == status
+        assert snapshot(matrix.url) == before
+    assert matrix.client.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+    assert matrix.call("company_a", "DELETE", path).status_code == 204
+    assert matrix.client.get("/api/v1/me", headers=bearer(secret)).status_code == 401

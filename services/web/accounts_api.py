@@ -4,10 +4,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
 from catalogue import tables as t
@@ -44,6 +44,18 @@ class NewToken(msgspec.Struct, frozen=True):
     #: Shown once: send it as `Authorization: Bearer <token>`.
     token: str
     expires_at: dt.datetime | None
+
+
+class TokenInfo(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class AccountChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    active: bool
 
 
 class Invitation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -87,6 +99,8 @@ def _problem(description: str) -> ResponseSpec:
 class AccountsApi(Controller):
     path = "/api/v1"
     tags = ["accounts"]  # noqa: RUF012 - Litestar's declarative form
+    # Resolved only by the routes that name an actor: signing in needs none.
+    dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
 
     @post(
         "/session",
@@ -113,12 +127,12 @@ class AccountsApi(Controller):
             await accounts.end_session(db_session, secret, now())
         return Response(None, status_code=204, cookies=[session_cookie(request, None)])
 
-    @get("/me", summary="The signed-in account", dependencies={"actor": Provide(provide_signed_in)})
+    @get("/me", summary="The signed-in account")
     async def me(self, actor: SignedIn) -> Response[Actor]:
         """Who the session or token acts for, and what it is bound to."""
         return Response(actor, headers={"Cache-Control": "no-store"})
 
-    @post("/me/tokens", summary="Create an API token", dependencies={"actor": Provide(provide_signed_in)})
+    @post("/me/tokens", summary="Create an API token")
     async def new_token(self, db_session: Session, actor: SignedIn, data: JSONBody[TokenRequest]) -> Response[NewToken]:
         """A personal token acting with this account's permissions; the secret is shown only here."""
         lifetime = dt.timedelta(days=data.days) if data.days else None
@@ -129,7 +143,7 @@ class AccountsApi(Controller):
             headers={"Cache-Control": "no-store"},
         )
 
-    @get("/users", summary="Accounts", dependencies={"actor": Provide(provide_signed_in)})
+    @get("/users", summary="Accounts")
     async def users(self, db_session: Session, actor: SignedIn) -> Response[list[Account]]:
         """Every account (administrators)."""
         await people.require_administrator(db_session, actor, now())
@@ -143,7 +157,7 @@ class AccountsApi(Controller):
             headers={"Cache-Control": "no-store"},
         )
 
-    @post("/users", summary="Invite a user", dependencies={"actor": Provide(provide_signed_in)})
+    @post("/users", summary="Invite a user")
     async def invite(
         self, request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, data: JSONBody[Invitation]
     ) -> Response[Account]:
@@ -161,3 +175,30 @@ class AccountsApi(Controller):
             locales=data.locales,
         )
         return Response(_account(user, data.organisation), status_code=201)
+
+    @get("/me/tokens", summary="Your API tokens")
+    async def tokens(self, db_session: Session, actor: SignedIn) -> Response[list[TokenInfo]]:
+        """The account's tokens (never their secrets), newest first."""
+        found = await people.tokens_of(db_session, actor)
+        return Response(
+            [
+                TokenInfo(
+                    id=t.id, name=t.name, created_at=t.created_at, expires_at=t.expires_at, revoked_at=t.revoked_at
+                )
+                for t in found
+            ],
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @delete("/me/tokens/{token_id:int}", summary="Revoke an API token", status_code=204)
+    async def revoke(self, db_session: Session, actor: SignedIn, token_id: FromPath[int]) -> None:
+        """The token stops working at once."""
+        await people.revoke_token(db_session, actor, token_id, now())
+
+    @patch("/users/{user_id:int}", summary="Turn an account off or on")
+    async def change_user(
+        self, db_session: Session, actor: SignedIn, user_id: FromPath[int], data: JSONBody[AccountChange]
+    ) -> Response[Account]:
+        """A turned-off account's sessions and tokens stop working at once (administrators)."""
+        user = await people.set_active(db_session, actor, user_id, data.active, now())
+        return Response(_account(user, None), headers={"Cache-Control": "no-store"})

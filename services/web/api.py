@@ -3,7 +3,7 @@
 from typing import Annotated, Any, TypeVar
 
 import msgspec
-from litestar import Controller, Request, Response, get
+from litestar import Request, Response, get
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
@@ -15,6 +15,7 @@ from i18n import formatting
 from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name
 from services import browsing
 from services.browsing import MAX_PER_PAGE, Filters
+from services.web.administration_api import AdministrationRoutes
 from services.web.dependencies import Session
 from services.web.locale import choose_locale
 from services.web.problems import PROBLEM_JSON, ProblemDetails
@@ -113,7 +114,7 @@ async def provide_filters(
     )
 
 
-class CatalogueApi(Controller):
+class CatalogueApi(AdministrationRoutes):
     path = "/api/v1"
     tags = ("catalogue",)
     dependencies = {"reader": Provide(provide_reader), "filters": Provide(provide_filters)}  # noqa: RUF012

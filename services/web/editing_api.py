@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody
@@ -118,6 +118,13 @@ class _EntryEditing(Controller):
         await editing.working_copy(db_session, actor, entry_kind, slug)
         content = await _content(request, entry_kind)
         return _answer(await editing.save_draft(db_session, actor, entry_kind, slug, content, if_match, now()))
+
+    @delete("/{slug:str}/draft", summary="Discard the draft", status_code=200)
+    async def discard(
+        self, db_session: Session, actor: SignedIn, slug: FromPath[str], if_match: IfMatch = None
+    ) -> Response[WorkingCopy]:
+        """Withdraw the open draft; the published version is untouched and the draft stays in the history."""
+        return _answer(await editing.withdraw(db_session, actor, self.kind, slug, if_match, now()))
 
     @post("/{slug:str}/draft/submit", summary="Submit the draft for review", status_code=200)
     async def submit(

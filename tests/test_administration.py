@@ -1,0 +1,53 @@
+"""What administrators change directly: accounts, organisations and themes."""
+
+import msgspec
+import pytest
+
+from services.importing import read_catalogue_files
+from tests.accounts_support import ACTORS, snapshot
+from tests.conftest import DEMO_DATA, Client
+from tests.test_editing import Desk
+
+DEMO = read_catalogue_files(DEMO_DATA.glob("*.toml"))
+
+
+@pytest.fixture
+def desk(fresh_client: Client, fresh_url: str) -> Desk:
+    return Desk(fresh_client, fresh_url)
+
+
+def test_a_turned_off_account_stops_working_at_once(desk: Desk) -> None:
+    users = {user["email"]: user["id"] for user in desk("admin", "GET", "/api/v1/users").json()}
+    target = users[ACTORS["company_b"]]
+    assert desk("company_b", "GET", "/api/v1/me").status_code == 200
+    assert desk("admin", "PATCH", f"/api/v1/users/{target}", {"active": False}).json()["active"] is False
+    assert desk("company_b", "GET", "/api/v1/me").status_code == 401
+    assert desk("admin", "PATCH", f"/api/v1/users/{users[ACTORS['admin']]}", {"active": False}).status_code == 422
+    desk("admin", "PATCH", f"/api/v1/users/{target}", {"active": True})
+    assert desk("company_b", "GET", "/api/v1/me").status_code == 200
+
+
+def test_an_organisation_with_an_invalid_cvr_is_refused_and_a_valid_one_added(desk: Desk) -> None:
+    record = {"slug": "nyby-demo", "name": "Nyby ApS", "kind": "company", "helix_role": "industry",
+              "city": "Vejle", "cvr": "12345678", "description": {"da": "En ny virksomhed."}}  # fmt: skip
+    before = snapshot(desk.url)
+    refused = desk("admin", "POST", "/api/v1/organisations", record)
+    assert refused.status_code == 422 and "CVR" in refused.text
+    assert snapshot(desk.url) == before
+    del record["cvr"]
+    assert desk("admin", "POST", "/api/v1/organisations", record).status_code == 201
+    assert desk.client.get("/api/v1/organisations/nyby-demo?lang=da").json()["data"]["name"] == "Nyby ApS"
+    assert desk("admin", "POST", "/api/v1/organisations", record).status_code == 422
+
+
+def test_a_changed_theme_description_outdates_its_translations(desk: Desk) -> None:
+    theme = msgspec.to_builtins(DEMO.themes[0])
+    theme["description"][theme["source_locale"]] += " Updated."
+    assert desk("admin", "PUT", f"/api/v1/themes/{theme['slug']}", theme).status_code == 204
+    themes = desk.client.get("/api/v1/themes?lang=da").json()["data"]
+    changed = next(item for item in themes if item["slug"] == theme["slug"])
+    assert changed["description"]["outdated"] is (changed["description"]["locale"] != theme["source_locale"])
+    theme["source_locale"] = "de" if theme["source_locale"] != "de" else "en"
+    theme["description"].setdefault(theme["source_locale"], "x")
+    theme["label"].setdefault(theme["source_locale"], "x")
+    assert desk("admin", "PUT", f"/api/v1/themes/{theme['slug']}", theme).status_code == 422
