@@ -7,6 +7,7 @@ import msgspec
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalogue import tables as t
 from catalogue.accounts import ApiToken, LoginSession, UserAccount
 from catalogue.vocabulary import Role
 from i18n.catalogues import translations
@@ -155,3 +156,43 @@ async def revoke_token(session: AsyncSession, actor: Actor, token_id: int, now: 
     token.revoked_at = token.revoked_at or now
     audit.record(session, "api-token-revoked", now, actor_id=actor.id, target=f"account/{actor.id}", token=token_id)
     await session.commit()
+
+
+class AccountRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    email: str
+    display_name: str
+    role: Role
+    organisation: str | None
+    locales: list[str]
+    active: bool
+    invitation_pending: bool
+
+
+async def all_accounts(session: AsyncSession) -> list[AccountRow]:
+    """Every account, by address, with the organisation an editor works for."""
+    rows = await session.execute(
+        select(UserAccount, t.Organisation.name)
+        .outerjoin(t.Organisation, t.Organisation.id == UserAccount.organisation_id)
+        .order_by(UserAccount.email)
+    )
+    return [
+        AccountRow(
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            role=Role(user.role),
+            organisation=name,
+            locales=list(user.locales),
+            active=user.is_active,
+            invitation_pending=user.password_hash is None,
+        )
+        for user, name in rows.tuples()
+    ]
+
+
+async def organisation_names(session: AsyncSession) -> list[tuple[str, str]]:
+    """Every organisation's slug and name, by name: the choices for an editor's organisation."""
+    return list(
+        (await session.execute(select(t.Organisation.slug, t.Organisation.name).order_by(t.Organisation.name))).tuples()
+    )

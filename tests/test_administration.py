@@ -51,3 +51,33 @@ def test_a_changed_theme_description_outdates_its_translations(desk: Desk) -> No
     theme["description"].setdefault(theme["source_locale"], "x")
     theme["label"].setdefault(theme["source_locale"], "x")
     assert desk("admin", "PUT", f"/api/v1/themes/{theme['slug']}", theme).status_code == 422
+
+
+def test_an_administrator_invites_and_turns_off_accounts_on_the_accounts_page(
+    fresh_client: Client, fresh_url: str
+) -> None:
+    from html import unescape
+
+    from tests.test_editing_pages import _sign_in
+
+    _sign_in(fresh_client, "company_a")
+    assert fresh_client.get("/admin/users").status_code == 403
+    fresh_client.cookies.clear()
+    _sign_in(fresh_client, "admin")
+    page = fresh_client.get("/admin/users")
+    assert page.status_code == 200 and ACTORS["translator"] in page.text
+    token = unescape(page.text.split('name="_csrf" value="', 2)[2].split('"', 1)[0])
+    invited = fresh_client.post(
+        "/admin/users",
+        data={"_csrf": token, "action": "invite", "display_name": "Ny oversætter", "email": "ny@example.org",
+              "role": "translator", "locales": "fi nl"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert invited.status_code == 303
+    listing = fresh_client.get("/admin/users").text
+    assert "ny@example.org" in listing and "Invited" in listing
+    refused = fresh_client.post(
+        "/admin/users",
+        data={"_csrf": token, "action": "invite", "display_name": "X", "email": "x@example.org", "role": "editor"},
+    )
+    assert refused.status_code == 422 and "organisation" in refused.text

@@ -8,6 +8,7 @@ from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from catalogue.vocabulary import Role
 from services import accounts, people
 from services.errors import InvalidInput, LinkInvalid, LoginFailed, LoginThrottled
 from services.web.auth import (
@@ -186,3 +187,41 @@ ACCOUNT_PAGES = [
     login_form, login, logout, account_page, change_password, reset_request_form, reset_request,
     reset_form, reset_password, invitation_form, accept_invitation,
 ]  # fmt: skip
+
+
+@get("/admin/users", include_in_schema=False, dependencies={"actor": Provide(provide_signed_in)})
+async def users_page(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
+    await people.require_administrator(db_session, actor, now())
+    users = await people.all_accounts(db_session)
+    organisations = await people.organisation_names(db_session)
+    done = request.query_params.get("done")
+    return _signed_in_page(request, "users.html", users=users, organisations=organisations, done=done, error=None)
+
+
+@post("/admin/users", include_in_schema=False, dependencies={"actor": Provide(provide_signed_in)})
+async def users_action(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[Any]:
+    form = await _form(request)
+    settings = request.app.state.settings
+    try:
+        if form.get("action") == "invite":
+            await people.invite(
+                db_session, actor, request.app.state.mailer, settings.base_url, now(),
+                email=form.get("email", ""), display_name=form.get("display_name", ""),
+                role=Role(form.get("role", "")) if form.get("role") in {r.value for r in Role} else Role.ADVISER,
+                organisation=form.get("organisation") or None,
+                locales=[code for code in form.get("locales", "").replace(",", " ").split() if code],
+                locale=_page_locale(request)[0],
+            )  # fmt: skip
+            return Redirect("/admin/users?done=invited", status_code=303)
+        user_id = int(form.get("user", "0") or 0)
+        await people.set_active(db_session, actor, user_id, form.get("action") == "activate", now())
+    except (InvalidInput, ValueError) as error:
+        await db_session.rollback()
+        return _signed_in_page(
+            request, "users.html", status=422, users=await people.all_accounts(db_session),
+            organisations=await people.organisation_names(db_session), done=None, error=str(error),
+        )  # fmt: skip
+    return Redirect("/admin/users?done=changed", status_code=303)
+
+
+ACCOUNT_PAGES += [users_page, users_action]
