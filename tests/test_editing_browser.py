@@ -80,3 +80,21 @@ def test_a_company_edit_reaches_the_public_page_and_the_brochure_after_review(br
     assert NEW_TITLE in reader.pages[0].extract_text()
     for context in (editor.context, adviser.context, visitor.context):
         context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/translations", "/account", "/admin/users", "/edit/cases/eksempelby-rain-gardens?locale=da",
+     "/edit/solutions/modular-rain-gardens?locale=sv", "/password-reset"],
+)  # fmt: skip
+@pytest.mark.parametrize("lang", ["da", "de"])
+def test_signed_in_pages_meet_wcag_21_aa(browser: Browser, site: str, path: str, lang: str) -> None:
+    context = browser.new_context(locale="en-GB")
+    try:
+        page = context.new_page()
+        _sign_in(page, site, "admin")
+        page.goto(f"{site}{path}{'&' if '?' in path else '?'}lang={lang}")
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        _axe_clean(page)
+    finally:
+        context.close()
