@@ -244,6 +244,8 @@ async def authenticate(session: AsyncSession, email: str, password: str, client:
     user = await session.scalar(select(UserAccount).where(UserAccount.email == account))
     usable = user is not None and user.is_active
     if not await _password_matches(user.password_hash if user and usable else None, password[:MAX_PASSWORD_LENGTH]):
+        # Failures older than the window count for nothing any more.
+        await session.execute(delete(LoginFailure).where(LoginFailure.at <= now - FAILURE_WINDOW))
         session.add(LoginFailure(account=account, client=client[:64], at=now))
         audit.record(session, "login-failed", now, actor_id=user.id if user else None, target=account, client=client)
         await session.commit()

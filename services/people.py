@@ -2,13 +2,14 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import tables as t
-from catalogue.accounts import ApiToken, LoginSession, UserAccount
+from catalogue.accounts import ApiToken, AuditEvent, LoginSession, UserAccount
 from catalogue.vocabulary import Role
 from i18n.catalogues import translations
 from services import accounts, audit
@@ -196,3 +197,26 @@ async def organisation_names(session: AsyncSession) -> list[tuple[str, str]]:
     return list(
         (await session.execute(select(t.Organisation.slug, t.Organisation.name).order_by(t.Organisation.name))).tuples()
     )
+
+
+class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
+    at: dt.datetime
+    actor: str | None
+    action: str
+    target: str | None
+    detail: dict[str, Any]
+
+
+async def audit_log(session: AsyncSession, actor: Actor, now: dt.datetime, limit: int = 200) -> list[AuditEntry]:
+    """The latest events of the audit log, newest first (administrators)."""
+    await require_administrator(session, actor, now)
+    rows = await session.execute(
+        select(AuditEvent, UserAccount.email)
+        .outerjoin(UserAccount, UserAccount.id == AuditEvent.actor_id)
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [
+        AuditEntry(at=event.at, actor=email, action=event.action, target=event.target, detail=dict(event.detail))
+        for event, email in rows.tuples()
+    ]

@@ -81,3 +81,15 @@ def test_an_administrator_invites_and_turns_off_accounts_on_the_accounts_page(
         data={"_csrf": token, "action": "invite", "display_name": "X", "email": "x@example.org", "role": "editor"},
     )
     assert refused.status_code == 422 and "organisation" in refused.text
+
+
+def test_the_audit_log_shows_who_did_what(desk: Desk) -> None:
+    copy, etag = desk.copy("company_a")
+    desk("company_a", "PUT", "/api/v1/solutions/modular-rain-gardens/draft", copy["content"], etag)
+    desk("translator", "GET", "/api/v1/review-queue")
+    events = desk("admin", "GET", "/api/v1/audit?limit=5").json()
+    assert [(e["action"], e["actor"]) for e in events[:2]] == [
+        ("refused", ACTORS["translator"]),
+        ("edit", ACTORS["company_a"]),
+    ]
+    assert events[1]["target"] == "solution/modular-rain-gardens"

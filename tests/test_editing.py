@@ -259,3 +259,23 @@ def test_an_adviser_restores_an_earlier_version(desk: Desk) -> None:
     assert versions[0]["number"] == 3 and versions[0]["restored_from"] == 1
     never = desk("adviser", "POST", f"/api/v1/solutions/{SOLUTION}/versions/9/restore", None, restored.headers["etag"])
     assert never.status_code == 409
+
+
+def test_rich_text_is_stored_sanitised_and_shown_without_anything_active(desk: Desk) -> None:
+    copy, etag = desk.copy("company_a")
+    hostile = (
+        "<p>Regnbede <strong>forsinker</strong> vandet.<script>alert(1)</script></p>"
+        '<p><a href="javascript:alert(2)" onclick="alert(3)">Læs mere</a> <img src=x onerror=alert(4)></p>'
+        '<ul><li><a href="https://example.org/rapport">Rapport</a></li></ul>'
+    )
+    copy["content"]["description"]["da"] = hostile
+    saved = desk("company_a", "PUT", DRAFT, copy["content"], etag)
+    stored = saved.json()["content"]["description"]["da"]
+    for banned in ("<script", "javascript:", "onclick", "onerror", "<img"):
+        assert banned not in stored.lower()
+    assert "<strong>forsinker</strong>" in stored and 'href="https://example.org/rapport"' in stored
+    submitted = desk("company_a", "POST", f"{DRAFT}/submit", None, saved.headers["etag"])
+    desk("adviser", "POST", f"{DRAFT}/approve", {}, submitted.headers["etag"])
+    page = desk.client.get(f"/solutions/{SOLUTION}?lang=da").text
+    assert "<strong>forsinker</strong>" in page and "alert(" not in page
+    assert 'rel="noopener noreferrer nofollow"' in page

@@ -166,6 +166,7 @@ ACCOUNT_ROUTES: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     "review queue": ("GET", "/api/v1/review-queue", None, {
         "anonymous": 401, "company_a": 403, "company_b": 403, "translator": 403, "adviser": 200, "admin": 200,
     }),
+    "audit log": ("GET", "/api/v1/audit", None, {**ONLY_ADMIN, "admin": 200}),
     "list users": ("GET", "/api/v1/users", None, {
         "anonymous": 401, "company_a": 403, "company_b": 403, "translator": 403, "adviser": 403, "admin": 200,
     }),

@@ -7,7 +7,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 
 from catalogue import tables as t
@@ -15,6 +15,7 @@ from catalogue.accounts import UserAccount
 from catalogue.vocabulary import Role
 from services import accounts, people
 from services.accounts import Actor
+from services.people import AuditEntry
 from services.web.auth import client_of, now, provide_signed_in, session_cookie, session_cookie_name
 from services.web.dependencies import Session, SignedIn
 from services.web.problems import PROBLEM_JSON, ProblemDetails
@@ -44,6 +45,9 @@ class NewToken(msgspec.Struct, frozen=True):
     #: Shown once: send it as `Authorization: Bearer <token>`.
     token: str
     expires_at: dt.datetime | None
+
+
+AuditLimit = Annotated[int, QueryParameter(description="How many events, newest first.", ge=1, le=1000)]
 
 
 class TokenInfo(msgspec.Struct, frozen=True):
@@ -202,3 +206,8 @@ class AccountsApi(Controller):
         """A turned-off account's sessions and tokens stop working at once (administrators)."""
         user = await people.set_active(db_session, actor, user_id, data.active, now())
         return Response(_account(user, None), headers={"Cache-Control": "no-store"})
+
+    @get("/audit", summary="The audit log")
+    async def audit(self, db_session: Session, actor: SignedIn, limit: AuditLimit = 200) -> Response[list[AuditEntry]]:
+        """Logins, edits, reviews and refusals, newest first (administrators)."""
+        return Response(await people.audit_log(db_session, actor, now(), limit), headers={"Cache-Control": "no-store"})
