@@ -102,3 +102,10 @@ class Conflict(CatalogueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class MailFailed(CatalogueError):
+    """The mail server did not take a message; nothing that depended on it was kept."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the mail server did not accept the message ({detail}); nothing was changed, try again")

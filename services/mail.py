@@ -8,6 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 import anyio.to_thread
 
+from services.errors import MailFailed
+
 logger = logging.getLogger("catalogue.mail")
 
 
@@ -28,7 +30,11 @@ class Mailer:
         message["To"] = to
         message["Subject"] = subject
         message.set_content(body)
-        await anyio.to_thread.run_sync(self._deliver, message)
+        try:
+            await anyio.to_thread.run_sync(self._deliver, message)
+        except (smtplib.SMTPException, OSError) as error:
+            logger.error("mail to %s failed: %s", to, error)
+            raise MailFailed(type(error).__name__) from error
 
     def _deliver(self, message: EmailMessage) -> None:
         parts = urlsplit(self.smtp_url)

@@ -1,5 +1,6 @@
 """Managing people: inviting accounts, mailing reset links, the first administrator and the demo accounts."""
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from catalogue.vocabulary import Role
 from i18n.catalogues import translations
 from services import accounts, audit
 from services.accounts import Actor
-from services.errors import Forbidden, InvalidInput, NotFound
+from services.errors import Forbidden, InvalidInput, MailFailed, NotFound
 from services.mail import Mailer
 
 
@@ -47,17 +48,22 @@ async def invite(
     )
     secret = await accounts.issue_link(session, user, "invitation", now)
     audit.record(session, "invite", now, actor_id=actor.id, target=f"account/{user.id}", role=role.value)
-    await session.commit()
     _ = translations(locale).gettext
     days = accounts.LINK_LIFETIMES["invitation"].days
-    await mailer.send(
-        user.email,
-        _("Your account in the Smart Denmark catalogue"),
-        _(
-            "{name} invited you to the Smart Denmark catalogue. Choose your password here (the link works once, for {days} days):"  # noqa: E501
-        ).format(name=actor.display_name, days=days)
-        + f"\n\n{base_url}/invitation/{secret}\n",
-    )
+    # Mailed before committing: an invitation nobody received leaves no account behind.
+    try:
+        await mailer.send(
+            user.email,
+            _("Your account in the Smart Denmark catalogue"),
+            _(
+                "{name} invited you to the Smart Denmark catalogue. Choose your password here (the link works once, for {days} days):"  # noqa: E501
+            ).format(name=actor.display_name, days=days)
+            + f"\n\n{base_url}/invitation/{secret}\n",
+        )
+    except MailFailed:
+        await session.rollback()
+        raise
+    await session.commit()
     return user
 
 
@@ -70,15 +76,18 @@ async def mail_reset_link(
         return
     user, secret = issued
     _ = translations(locale).gettext
-    await mailer.send(
-        user.email,
-        _("Resetting your password"),
-        _(
-            "Someone asked to reset the password of this account. If it was you, choose a new one here (the link works once, for one hour):"  # noqa: E501
+    # A failed delivery is logged by the mailer and not reported: the answer must not tell
+    # whether the address has an account.
+    with contextlib.suppress(MailFailed):
+        await mailer.send(
+            user.email,
+            _("Resetting your password"),
+            _(
+                "Someone asked to reset the password of this account. If it was you, choose a new one here (the link works once, for one hour):"  # noqa: E501
+            )
+            + f"\n\n{base_url}/password-reset/{secret}\n\n"
+            + _("If it was not you, ignore this message: your password stays as it is."),
         )
-        + f"\n\n{base_url}/password-reset/{secret}\n\n"
-        + _("If it was not you, ignore this message: your password stays as it is."),
-    )
 
 
 async def create_administrator(session: AsyncSession, email: str, display_name: str, password: str) -> UserAccount:

@@ -317,3 +317,32 @@ def test_the_first_administrator_is_made_on_the_command_line(fresh_url: str, tmp
     with make_client(fresh_url, tmp_path) as client:
         signed = client.post("/api/v1/session", json={"email": "root@example.org", "password": "a long enough secret"})
         assert signed.status_code == 201 and signed.json()["account"]["role"] == "administrator"
+
+
+def test_an_invitation_the_mail_server_refuses_leaves_no_account(fresh_url: str, tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    tokens = api_tokens(fresh_url)
+    with make_client(fresh_url, tmp_path, smtp_url=f"smtp://127.0.0.1:{closed_port}") as client:
+        before = snapshot(fresh_url)
+        invited = client.post(
+            "/api/v1/users",
+            json={"email": "lost@example.org", "display_name": "Lost", "role": "adviser"},
+            headers=bearer(tokens["admin"]),
+        )
+        assert invited.status_code == 503 and "nothing was changed" in invited.json()["detail"]
+        assert snapshot(fresh_url) == before
+        # A reset answers as always, so that it never tells whether an address has an account.
+        token = page_token(client.get("/password-reset").text)
+        assert client.post("/password-reset", data={"_csrf": token, "email": ADVISER}).status_code == 200
+
+
+def test_cookies_are_secure_and_host_bound_behind_https(fresh_url: str, tmp_path: Path) -> None:
+    with make_client(fresh_url, tmp_path, public_url="https://catalogue.example.org") as client:
+        response = client.post("/api/v1/session", json={"email": ADVISER, "password": DEMO[ADVISER].password})
+        cookie = response.headers["set-cookie"]
+        assert cookie.startswith("__Host-sd_session=") and "Secure" in cookie and "HttpOnly" in cookie
+        assert "Path=/" in cookie and "Domain" not in cookie
+        login = client.get("/login").headers["set-cookie"]
+        assert login.startswith("__Host-sd_csrf=") and "Secure" in login and "SameSite=strict" in login

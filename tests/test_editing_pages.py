@@ -105,3 +105,17 @@ def test_a_form_that_breaks_a_rule_is_shown_again_with_the_problem(fresh_client:
     assert response.status_code == 422
     assert 'class="problem"' in response.text
     assert snapshot(fresh_url) == before
+
+
+def test_an_editor_discards_a_draft_and_the_published_text_stays(fresh_client: Client) -> None:
+    _sign_in(fresh_client, "company_a")
+    form = _form(fresh_client.get(f"{EDIT}?locale=de").text)
+    form["text.title"] = "Ein Titel, der verworfen wird"
+    fresh_client.post(EDIT, data={**form, "action": "save"})
+    page = fresh_client.get(f"{EDIT}?locale=de").text
+    assert "Ein Titel, der verworfen wird" in page
+    discard = page[page.index(f'action="{EDIT}/discard"') :]
+    fields = {k: unescape(v) for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', discard)}
+    done = fresh_client.post(f"{EDIT}/discard", data=fields, follow_redirects=False)
+    assert done.status_code == 303
+    assert "Ein Titel, der verworfen wird" not in fresh_client.get(f"{EDIT}?locale=de").text

@@ -231,6 +231,12 @@ def test_the_matrix_covers_every_editing_route(matrix: Matrix) -> None:
     }
     covered = {(method, path.replace("/1/", "/{number}/").replace("/de/", "/{locale}/")) for method, path in covered}
     assert changing <= covered, changing - covered
+    assert set(schema["components"]["securitySchemes"]) == {"token", "session"}
+    undocumented = {
+        (method, path) for method, path in changing
+        if path != "/api/v1/session" and not schema["paths"][path][method.lower()].get("security")
+    }  # fmt: skip
+    assert not undocumented, undocumented
 
 
 def test_a_bad_token_is_refused_and_not_taken_for_anonymous(matrix: Matrix) -> None:

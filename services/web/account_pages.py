@@ -10,7 +10,7 @@ from litestar.response import Redirect
 
 from catalogue.vocabulary import Role
 from services import accounts, people
-from services.errors import InvalidInput, LinkInvalid, LoginFailed, LoginThrottled
+from services.errors import InvalidInput, LinkInvalid, LoginFailed, LoginThrottled, MailFailed
 from services.web.auth import (
     anonymous_csrf,
     client_of,
@@ -215,7 +215,7 @@ async def users_action(request: Request[Any, Any, Any], db_session: Session, act
             return Redirect("/admin/users?done=invited", status_code=303)
         user_id = int(form.get("user", "0") or 0)
         await people.set_active(db_session, actor, user_id, form.get("action") == "activate", now())
-    except (InvalidInput, ValueError) as error:
+    except (InvalidInput, MailFailed, ValueError) as error:
         await db_session.rollback()
         return _signed_in_page(
             request, "users.html", status=422, users=await people.all_accounts(db_session),

@@ -16,7 +16,7 @@ from catalogue.vocabulary import Role
 from services import accounts, people
 from services.accounts import Actor
 from services.people import AuditEntry
-from services.web.auth import client_of, now, provide_signed_in, session_cookie, session_cookie_name
+from services.web.auth import SIGNED_IN, client_of, now, provide_signed_in, session_cookie, session_cookie_name
 from services.web.dependencies import Session, SignedIn
 from services.web.problems import PROBLEM_JSON, ProblemDetails
 
@@ -131,12 +131,12 @@ class AccountsApi(Controller):
             await accounts.end_session(db_session, secret, now())
         return Response(None, status_code=204, cookies=[session_cookie(request, None)])
 
-    @get("/me", summary="The signed-in account")
+    @get("/me", summary="The signed-in account", security=SIGNED_IN)
     async def me(self, actor: SignedIn) -> Response[Actor]:
         """Who the session or token acts for, and what it is bound to."""
         return Response(actor, headers={"Cache-Control": "no-store"})
 
-    @post("/me/tokens", summary="Create an API token")
+    @post("/me/tokens", summary="Create an API token", security=SIGNED_IN)
     async def new_token(self, db_session: Session, actor: SignedIn, data: JSONBody[TokenRequest]) -> Response[NewToken]:
         """A personal token acting with this account's permissions; the secret is shown only here."""
         lifetime = dt.timedelta(days=data.days) if data.days else None
@@ -147,7 +147,7 @@ class AccountsApi(Controller):
             headers={"Cache-Control": "no-store"},
         )
 
-    @get("/users", summary="Accounts")
+    @get("/users", summary="Accounts", security=SIGNED_IN)
     async def users(self, db_session: Session, actor: SignedIn) -> Response[list[Account]]:
         """Every account (administrators)."""
         await people.require_administrator(db_session, actor, now())
@@ -161,7 +161,7 @@ class AccountsApi(Controller):
             headers={"Cache-Control": "no-store"},
         )
 
-    @post("/users", summary="Invite a user")
+    @post("/users", summary="Invite a user", security=SIGNED_IN)
     async def invite(
         self, request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, data: JSONBody[Invitation]
     ) -> Response[Account]:
@@ -180,7 +180,7 @@ class AccountsApi(Controller):
         )
         return Response(_account(user, data.organisation), status_code=201)
 
-    @get("/me/tokens", summary="Your API tokens")
+    @get("/me/tokens", summary="Your API tokens", security=SIGNED_IN)
     async def tokens(self, db_session: Session, actor: SignedIn) -> Response[list[TokenInfo]]:
         """The account's tokens (never their secrets), newest first."""
         found = await people.tokens_of(db_session, actor)
@@ -194,12 +194,12 @@ class AccountsApi(Controller):
             headers={"Cache-Control": "no-store"},
         )
 
-    @delete("/me/tokens/{token_id:int}", summary="Revoke an API token", status_code=204)
+    @delete("/me/tokens/{token_id:int}", summary="Revoke an API token", security=SIGNED_IN, status_code=204)
     async def revoke(self, db_session: Session, actor: SignedIn, token_id: FromPath[int]) -> None:
         """The token stops working at once."""
         await people.revoke_token(db_session, actor, token_id, now())
 
-    @patch("/users/{user_id:int}", summary="Turn an account off or on")
+    @patch("/users/{user_id:int}", summary="Turn an account off or on", security=SIGNED_IN)
     async def change_user(
         self, db_session: Session, actor: SignedIn, user_id: FromPath[int], data: JSONBody[AccountChange]
     ) -> Response[Account]:
@@ -207,7 +207,7 @@ class AccountsApi(Controller):
         user = await people.set_active(db_session, actor, user_id, data.active, now())
         return Response(_account(user, None), headers={"Cache-Control": "no-store"})
 
-    @get("/audit", summary="The audit log")
+    @get("/audit", summary="The audit log", security=SIGNED_IN)
     async def audit(self, db_session: Session, actor: SignedIn, limit: AuditLimit = 200) -> Response[list[AuditEntry]]:
         """Logins, edits, reviews and refusals, newest first (administrators)."""
         return Response(await people.audit_log(db_session, actor, now(), limit), headers={"Cache-Control": "no-store"})

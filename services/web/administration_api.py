@@ -9,7 +9,7 @@ from litestar.params import FromPath, JSONBody
 
 from catalogue.records import OrganisationRecord, ThemeRecord
 from services import administration
-from services.web.auth import now, provide_signed_in
+from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
 from services.web.problems import PROBLEM_JSON, ProblemDetails
 
@@ -21,6 +21,7 @@ def _problem(description: str) -> ResponseSpec:
 _ADMIN: dict[str, Any] = {
     "tags": ["administration"],
     "dependencies": {"actor": Provide(provide_signed_in)},
+    "security": SIGNED_IN,
     "responses": {
         401: _problem("No session and no API token."),
         403: _problem("Only administrators manage organisations and themes."),

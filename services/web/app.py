@@ -9,6 +9,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components
 from litestar.static_files import create_static_files_router
 from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -24,7 +25,7 @@ from services.view_cache import VIEWS
 from services.web import account_pages, documents, editing_pages, images_api, pages, problems
 from services.web.accounts_api import AccountsApi
 from services.web.api import CatalogueApi
-from services.web.auth import CsrfMiddleware
+from services.web.auth import SECURITY_SCHEMES, CsrfMiddleware
 from services.web.conditional import conditional_get, head_as_get
 from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
@@ -112,6 +113,7 @@ def create_app(settings: Settings) -> Litestar:
             description="Danish smart-city solutions, their measured case results and where to see them.",
             path="/schema",
             render_plugins=[ScalarRenderPlugin(version=SCALAR_VERSION)],
+            components=Components(security_schemes=dict(SECURITY_SCHEMES)),
         ),
         exception_handlers={
             OperationalError: _handler(problems.unavailable_problem, 503),

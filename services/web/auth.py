@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
 from litestar.middleware import ASGIMiddleware
+from litestar.openapi.spec import SecurityScheme
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from services import accounts
@@ -22,6 +23,19 @@ from services.errors import CatalogueError, NotAuthenticated
 from services.web.dependencies import Session
 
 SESSION_COOKIE = "sd_session"
+#: How a signed-in request proves who it is, as the OpenAPI document states it.
+SECURITY_SCHEMES = {
+    "token": SecurityScheme(
+        type="http", scheme="bearer", description="A personal API token (`POST /api/v1/me/tokens`)."
+    ),
+    "session": SecurityScheme(
+        type="apiKey",
+        security_scheme_in="cookie",
+        name=SESSION_COOKIE,
+        description="The session cookie of `POST /api/v1/session`; changes also need `X-CSRF-Token`.",
+    ),
+}
+SIGNED_IN: list[dict[str, list[str]]] = [{"token": []}, {"session": []}]
 CSRF_COOKIE = "sd_csrf"
 CSRF_FIELD = "_csrf"
 CSRF_HEADER = "x-csrf-token"

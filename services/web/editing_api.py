@@ -19,7 +19,7 @@ from catalogue.content import (
 from services import editing, translation_work
 from services.editing import QueueItem, Review, VersionInfo, WorkingCopy
 from services.errors import InvalidInput
-from services.web.auth import now, provide_signed_in
+from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
 from services.web.problems import PROBLEM_JSON, ProblemDetails
 
@@ -85,6 +85,7 @@ async def _content(request: Request[Any, Any, Any], kind: EntryKind) -> Solution
     tags=["editing"],
     dependencies={"actor": Provide(provide_signed_in)},
     responses={code: _REFUSALS[code] for code in (401, 403)},
+    security=SIGNED_IN,
 )
 async def review_queue(db_session: Session, actor: SignedIn) -> Response[list[QueueItem]]:
     """Submitted drafts, oldest first (advisers and administrators)."""
@@ -97,6 +98,7 @@ class _EntryEditing(Controller):
     kind: EntryKind
     tags = ["editing"]  # noqa: RUF012 - Litestar's declarative form
     dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
+    security = SIGNED_IN
     responses = _REFUSALS
 
     @get("/{slug:str}/draft", summary="An entry's working copy")

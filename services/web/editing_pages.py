@@ -152,6 +152,7 @@ async def _edit_page(
             for n, ref in enumerate((typed or content).images)
         ],
         uploads=actor.role is not Role.TRANSLATOR and locale == source,
+        discardable=actor.role is not Role.TRANSLATOR and copy.status is not VersionStatus.PUBLISHED,
         structure=actor.role is not Role.TRANSLATOR and locale == source,
         content=typed or content,
         maturities=[m.value for m in Maturity],
@@ -390,4 +391,19 @@ async def add_image(
     return Redirect(f"/edit/{segment}/{slug}?locale={locale}&done=saved", status_code=303)
 
 
-EDITING_PAGES += [translations_page, import_translations, add_image]
+@post("/edit/{segment:str}/{slug:str}/discard", include_in_schema=False, dependencies=SIGNED_IN)
+async def discard_draft(
+    request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, segment: FromPath[str], slug: FromPath[str]
+) -> Response[Any]:
+    form = await request.form()
+    etag, locale = str(form.get("etag", "")), str(form.get("locale", ""))
+    try:
+        await editing.withdraw(db_session, actor, _kind(segment), slug, etag, now())
+    except PreconditionFailed:
+        return await _edit_page(
+            request, db_session, actor, _kind(segment), slug, locale, problem="conflict", status=409
+        )
+    return Redirect(f"/edit/{segment}/{slug}?locale={locale}&done=discarded", status_code=303)
+
+
+EDITING_PAGES += [translations_page, import_translations, add_image, discard_draft]

@@ -12,7 +12,7 @@ from litestar.response import File
 
 from services import image_store
 from services.errors import NotFound
-from services.web.auth import now, provide_signed_in
+from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
 from services.web.problems import PROBLEM_JSON, ProblemDetails
 
@@ -43,6 +43,7 @@ def image_folder(request: Request[Any, Any, Any]) -> Any:
     tags=["editing"],
     dependencies={"actor": Provide(provide_signed_in)},
     request_max_body_size=MAX_UPLOAD_BYTES,
+    security=SIGNED_IN,
     responses={
         401: _problem("No session and no API token."),
         403: _problem("Translators do not upload images."),

@@ -18,6 +18,7 @@ from services.errors import (
     LinkInvalid,
     LoginFailed,
     LoginThrottled,
+    MailFailed,
     NotAuthenticated,
     NotFound,
     PreconditionFailed,
@@ -76,6 +77,7 @@ STATUS: dict[type[CatalogueError], int] = {
     PreconditionRequired: 428,
     LoginThrottled: 429,
     RefusedImage: 422,
+    MailFailed: 503,
 }
 
 

@@ -10,7 +10,7 @@ from litestar.params import QueryParameter
 from services import glossary, translation_work
 from services.translation_files import TranslationFile, from_po, from_xliff, to_po, to_xliff
 from services.translation_work import Completeness, ImportResult
-from services.web.auth import now, provide_signed_in
+from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
 from services.web.problems import PROBLEM_JSON, ProblemDetails
 
@@ -39,6 +39,7 @@ class TranslationsApi(Controller):
     path = "/api/v1/translations"
     tags = ["translations"]  # noqa: RUF012 - Litestar's declarative form
     dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
+    security = SIGNED_IN
     responses = {  # noqa: RUF012 - Litestar's declarative form
         401: _problem("No session and no API token."),
         403: _problem("The account does not translate into this locale."),
