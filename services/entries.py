@@ -162,9 +162,12 @@ async def _by_slug(session: AsyncSession, model: Any, slugs: list[str], field: s
     return [found[slug] for slug in slugs]
 
 
-async def apply_content(session: AsyncSession, entry: Entry, content: Content) -> None:
-    """Make ``content`` the entry's live content; translations follow :func:`catalogue.content.revise`."""
-    source = source_locale_of(entry)
+async def apply_content(session: AsyncSession, entry: Entry, content: Content, source: str | None = None) -> None:
+    """Make ``content`` the entry's live content; translations follow :func:`catalogue.content.revise`.
+
+    ``source`` names the source language of an entry that has no texts yet.
+    """
+    source = source or source_locale_of(entry)
     if isinstance(entry, t.Solution) and isinstance(content, SolutionContent):
         entry.maturity = content.maturity.value
         entry.sdgs = sorted(set(content.sdgs))

@@ -279,3 +279,47 @@ def test_rich_text_is_stored_sanitised_and_shown_without_anything_active(desk: D
     page = desk.client.get(f"/solutions/{SOLUTION}?lang=da").text
     assert "<strong>forsinker</strong>" in page and "alert(" not in page
     assert 'rel="noopener noreferrer nofollow"' in page
+
+
+def _new_solution(desk: Desk) -> dict[str, Any]:
+    copy, _ = desk.copy("company_a")
+    content = copy["content"]
+    content["title"] = {"da": "Regnvandsbassin i modulform"}
+    content["summary"] = {"da": "Et bassin, der samler regnvand fra tage og veje."}
+    content["images"] = []
+    return content  # type: ignore[no-any-return]
+
+
+def test_a_company_adds_a_solution_that_readers_see_once_approved(desk: Desk) -> None:
+    content = _new_solution(desk)
+    path = "/api/v1/solutions/regnspejl-basin/draft"
+    created = desk.client.put(path, json=content, headers={**bearer(desk.tokens["company_a"]), "If-None-Match": "*"})
+    assert created.status_code == 201, created.text
+    assert created.json()["status"] == "draft" and created.json()["number"] == 1
+    assert desk.client.get("/api/v1/solutions/regnspejl-basin").status_code == 404
+    assert "regnspejl-basin" not in desk.client.get("/api/v1/solutions?per_page=100").text
+    assert desk("company_b", "GET", path).status_code == 404
+    review = desk("adviser", "GET", "/api/v1/solutions/regnspejl-basin/review").json()
+    assert {change["field"] for change in review["changes"]} >= {"title", "summary", "themes", "maturity"}
+    submitted = desk("company_a", "POST", f"{path}/submit", None, created.headers["etag"])
+    desk("adviser", "POST", f"{path}/approve", {}, submitted.headers["etag"])
+    public = desk.client.get("/api/v1/solutions/regnspejl-basin?lang=da").json()["data"]
+    assert public["title"]["text"] == "Regnvandsbassin i modulform"
+    assert public["provider"]["slug"] == "regnspejl-demo"
+
+
+def test_new_entries_need_a_free_slug_an_owner_and_a_role_that_creates(desk: Desk) -> None:
+    content = _new_solution(desk)
+    before = snapshot(desk.url)
+
+    def create(actor: str, slug: str, query: str = "") -> int:
+        headers = {**bearer(desk.tokens[actor]), "If-None-Match": "*"}
+        return desk.client.put(f"/api/v1/solutions/{slug}/draft{query}", json=content, headers=headers).status_code
+
+    assert create("company_a", SOLUTION) == 409
+    assert create("translator", "translated-basin") == 403
+    assert create("adviser", "adviser-basin") == 422
+    assert create("company_a", "basin-in-english", "?source_locale=en") == 422  # no English title
+    assert snapshot(desk.url) == before
+    assert create("adviser", "adviser-basin", "?organisation=cykelpuls-demo") == 201
+    assert desk("company_b", "GET", "/api/v1/solutions/adviser-basin/draft").status_code == 200

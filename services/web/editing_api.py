@@ -6,7 +6,7 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from catalogue.content import (
     CONTENT_TYPES,
@@ -16,9 +16,10 @@ from catalogue.content import (
     SolutionContent,
     protected_fields_in,
 )
-from services import editing, translation_work
-from services.editing import QueueItem, Review, VersionInfo, WorkingCopy
+from services import editing, review, translation_work
+from services.editing import WorkingCopy
 from services.errors import InvalidInput
+from services.review import QueueItem, Review, VersionInfo
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
 from services.web.problems import PROBLEM_JSON, ProblemDetails
@@ -31,6 +32,19 @@ IfMatch = Annotated[
         "Without it the change is refused with 428; with a stale one, with 412.",
         required=False,
     ),
+]
+
+
+IfNoneMatch = Annotated[
+    str | None,
+    HeaderParameter(name="If-None-Match", description="`*` to create a new entry at this slug.", required=False),
+]
+SourceLocale = Annotated[
+    str, QueryParameter(description="For a new entry: the language it is written in.", pattern=r"^[a-z]{2}$")
+]
+OwnerOrganisation = Annotated[
+    str | None,
+    QueryParameter(description="For a new entry made by an adviser: the slug of the organisation it belongs to."),
 ]
 
 
@@ -89,7 +103,7 @@ async def _content(request: Request[Any, Any, Any], kind: EntryKind) -> Solution
 )
 async def review_queue(db_session: Session, actor: SignedIn) -> Response[list[QueueItem]]:
     """Submitted drafts, oldest first (advisers and administrators)."""
-    return Response(await editing.review_queue(db_session, actor, now()), headers=NO_STORE)
+    return Response(await review.review_queue(db_session, actor, now()), headers=NO_STORE)
 
 
 class _EntryEditing(Controller):
@@ -114,9 +128,29 @@ class _EntryEditing(Controller):
         actor: SignedIn,
         slug: FromPath[str],
         if_match: IfMatch = None,
+        if_none_match: IfNoneMatch = None,
+        source_locale: SourceLocale = "da",
+        organisation: OwnerOrganisation = None,
     ) -> Response[WorkingCopy]:
-        """Store the entry's editable content as its open draft; the published version stays live."""
+        """Store the entry's editable content as its open draft; the published version stays live.
+
+        With `If-None-Match: *` and a slug no entry has, a new entry is created, unpublished until an
+        adviser approves its first draft.
+        """
         entry_kind = self.kind
+        if if_none_match == "*" and if_match is None:
+            content = await _content(request, entry_kind)
+            created = await editing.create_entry(
+                db_session,
+                actor,
+                entry_kind,
+                slug,
+                content,
+                now(),
+                source_locale=source_locale,
+                organisation=organisation,
+            )
+            return _answer(created, status=201)
         await editing.working_copy(db_session, actor, entry_kind, slug)
         content = await _content(request, entry_kind)
         return _answer(await editing.save_draft(db_session, actor, entry_kind, slug, content, if_match, now()))
@@ -146,7 +180,7 @@ class _EntryEditing(Controller):
     ) -> Response[WorkingCopy]:
         """Make the submitted draft the published version (advisers and administrators)."""
         comment = data.comment if data else None
-        return _answer(await editing.approve(db_session, actor, self.kind, slug, if_match, now(), comment))
+        return _answer(await review.approve(db_session, actor, self.kind, slug, if_match, now(), comment))
 
     @post("/{slug:str}/draft/return", summary="Return the draft to its editors", status_code=200)
     async def give_back(
@@ -160,18 +194,18 @@ class _EntryEditing(Controller):
         """Send the submitted draft back with a comment (advisers and administrators)."""
         if not data.comment or not data.comment.strip():
             raise InvalidInput("comment", "say what the editors should change")
-        return _answer(await editing.return_draft(db_session, actor, self.kind, slug, if_match, data.comment, now()))
+        return _answer(await review.return_draft(db_session, actor, self.kind, slug, if_match, data.comment, now()))
 
     @get("/{slug:str}/review", summary="Differences of the draft from the published version")
     async def differences(self, db_session: Session, actor: SignedIn, slug: FromPath[str]) -> Response[Review]:
         """The working copy and every field (texts per locale, outcomes per row) it changes."""
-        found = await editing.review(db_session, actor, self.kind, slug)
+        found = await review.review(db_session, actor, self.kind, slug)
         return Response(found, headers={"ETag": found.copy.etag, **NO_STORE})
 
     @get("/{slug:str}/versions", summary="Every version of an entry")
     async def versions(self, db_session: Session, actor: SignedIn, slug: FromPath[str]) -> Response[list[VersionInfo]]:
         """Versions newest first, with who made and reviewed each."""
-        return Response(await editing.history(db_session, actor, self.kind, slug), headers=NO_STORE)
+        return Response(await review.history(db_session, actor, self.kind, slug), headers=NO_STORE)
 
     @post("/{slug:str}/versions/{number:int}/restore", summary="Publish an earlier version", status_code=200)
     async def restore(
@@ -183,7 +217,7 @@ class _EntryEditing(Controller):
         if_match: IfMatch = None,
     ) -> Response[WorkingCopy]:
         """Publish an earlier version's content again as a new version (advisers and administrators)."""
-        return _answer(await editing.restore(db_session, actor, self.kind, slug, number, if_match, now()))
+        return _answer(await review.restore(db_session, actor, self.kind, slug, number, if_match, now()))
 
     @get("/{slug:str}/translations/{locale:str}", summary="State of each text in one locale")
     async def text_states(

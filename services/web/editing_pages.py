@@ -16,7 +16,7 @@ from litestar.response import Redirect
 from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, ImageRef, OutcomeContent, SolutionContent
 from catalogue.vocabulary import Maturity, Role, VersionStatus
 from i18n.locales import CONTENT_LOCALES, display_name
-from services import browsing, editing, glossary, image_store, translation_work
+from services import browsing, editing, glossary, image_store, review, translation_work
 from services.accounts import Actor
 from services.errors import Conflict, Forbidden, InvalidCatalogueData, InvalidInput, PreconditionFailed
 from services.images import RefusedImage
@@ -57,8 +57,8 @@ def _editable_locales(actor: Actor, source: str) -> list[str]:
 @get("/workspace", include_in_schema=False, dependencies=SIGNED_IN)
 async def workspace(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
     locale = _content_locale(request)
-    entries = await editing.entries_for(db_session, actor, locale)
-    queue = await editing.review_queue(db_session, actor, now()) if actor.reviews else []
+    entries = await review.entries_for(db_session, actor, locale)
+    queue = await review.review_queue(db_session, actor, now()) if actor.reviews else []
     titles = {(entry.kind, entry.slug): entry.title for entry in entries}
     return _page(request, "workspace.html", actor=actor, entries=entries, queue=queue, titles=titles)
 
@@ -283,8 +283,8 @@ async def review_page(
     request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, segment: FromPath[str], slug: FromPath[str]
 ) -> Response[str]:
     kind = _kind(segment)
-    found = await editing.review(db_session, actor, kind, slug)
-    history = await editing.history(db_session, actor, kind, slug)
+    found = await review.review(db_session, actor, kind, slug)
+    history = await review.history(db_session, actor, kind, slug)
     return _page(
         request, "review.html", review=found, history=history, segment=segment, slug=slug, actor=actor,
         submitted=found.copy.status is VersionStatus.SUBMITTED,
@@ -300,11 +300,11 @@ async def decide(
     comment = form.get("comment", "").strip()[:4000]
     etag = form.get("etag", "")
     if form.get("decision") == "approve":
-        await editing.approve(db_session, actor, kind, slug, etag, now(), comment or None)
+        await review.approve(db_session, actor, kind, slug, etag, now(), comment or None)
     elif form.get("decision") == "return":
         if not comment:
             raise InvalidInput("comment", "say what the editors should change")
-        await editing.return_draft(db_session, actor, kind, slug, etag, comment, now())
+        await review.return_draft(db_session, actor, kind, slug, etag, comment, now())
     else:
         raise InvalidInput("decision", "approve or return")
     return Redirect("/workspace", status_code=303)
