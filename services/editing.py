@@ -1,4 +1,4 @@
-"""Drafts and review: an edit makes a draft, its editor submits it, an adviser publishes or returns it.
+"""Drafts: an edit makes a draft and its editor submits it; :mod:`services.review` publishes it.
 
 The published version stays live until an adviser approves the next one. Each entry has at most
 one open version, and every change to it names the version it was made to (its ETag): a change

@@ -119,3 +119,22 @@ def test_an_editor_discards_a_draft_and_the_published_text_stays(fresh_client: C
     done = fresh_client.post(f"{EDIT}/discard", data=fields, follow_redirects=False)
     assert done.status_code == 303
     assert "Ein Titel, der verworfen wird" not in fresh_client.get(f"{EDIT}?locale=de").text
+
+
+def test_a_company_adds_a_solution_from_the_workspace(fresh_client: Client, fresh_url: str) -> None:
+    _sign_in(fresh_client, "company_a")
+    page = fresh_client.get("/workspace").text
+    token = unescape(re.findall(r'name="_csrf" value="([^"]+)"', page)[-1])
+    form = {
+        "_csrf": token, "source_locale": "da", "slug": "regnspejl-tagvand", "title": "Tagvand til haven",
+        "summary": "Opsamling af tagvand.", "description": "Tanke under terræn.", "benefits": "Mindre afløb",
+        "theme.water": "on", "maturity": "pilot",
+    }  # fmt: skip
+    before = snapshot(fresh_url)
+    bad = fresh_client.post("/workspace/solutions", data={**form, "slug": "Not A Slug"})
+    assert bad.status_code == 422 and 'class="problem"' in bad.text
+    assert snapshot(fresh_url) == before
+    added = fresh_client.post("/workspace/solutions", data=form, follow_redirects=False)
+    assert added.status_code == 303 and added.headers["location"] == "/edit/solutions/regnspejl-tagvand?locale=da"
+    assert "not yet published" in fresh_client.get("/workspace").text
+    assert fresh_client.get("/solutions/regnspejl-tagvand").status_code == 404

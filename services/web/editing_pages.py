@@ -14,9 +14,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, ImageRef, OutcomeContent, SolutionContent
+from catalogue.records import is_slug
 from catalogue.vocabulary import Maturity, Role, VersionStatus
 from i18n.locales import CONTENT_LOCALES, display_name
-from services import browsing, editing, glossary, image_store, review, translation_work
+from services import browsing, editing, glossary, image_store, people, review, translation_work
 from services.accounts import Actor
 from services.errors import Conflict, Forbidden, InvalidCatalogueData, InvalidInput, PreconditionFailed
 from services.images import RefusedImage
@@ -54,13 +55,56 @@ def _editable_locales(actor: Actor, source: str) -> list[str]:
     return list(CONTENT_LOCALES)
 
 
-@get("/workspace", include_in_schema=False, dependencies=SIGNED_IN)
-async def workspace(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
+async def _workspace(
+    request: Request[Any, Any, Any],
+    db_session: Session,
+    actor: Actor,
+    status: int = 200,
+    problems: list[str] | None = None,
+) -> Response[str]:
     locale = _content_locale(request)
     entries = await review.entries_for(db_session, actor, locale)
     queue = await review.review_queue(db_session, actor, now()) if actor.reviews else []
-    titles = {(entry.kind, entry.slug): entry.title for entry in entries}
-    return _page(request, "workspace.html", actor=actor, entries=entries, queue=queue, titles=titles)
+    return _page(
+        request,
+        "workspace.html",
+        status=status,
+        actor=actor,
+        entries=entries,
+        queue=queue,
+        titles={(entry.kind, entry.slug): entry.title for entry in entries},
+        themes=await browsing.list_themes(db_session, locale),
+        maturities=[m.value for m in Maturity],
+        organisations=await people.organisation_names(db_session) if actor.reviews else [],
+        problems=problems or [],
+    )
+
+
+@get("/workspace", include_in_schema=False, dependencies=SIGNED_IN)
+async def workspace(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
+    return await _workspace(request, db_session, actor)
+
+
+@post("/workspace/solutions", include_in_schema=False, dependencies=SIGNED_IN)
+async def add_solution(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[Any]:
+    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    source = form.get("source_locale", "da")
+    texts = {name: {source: text} if (text := form.get(name, "").strip()) else {} for name in TEXT_FIELDS["solution"]}
+    themes = [key.removeprefix("theme.") for key in form if key.startswith("theme.")]
+    slug = form.get("slug", "").strip().lower()
+    try:
+        if not is_slug(slug):
+            raise InvalidInput("slug", "use lower-case letters, digits and hyphens, such as rain-garden-kit")
+        content = msgspec.convert({"themes": themes, "maturity": form.get("maturity", ""), **texts}, SolutionContent)
+        owner = form.get("organisation") or None
+        await editing.create_entry(
+            db_session, actor, "solution", slug, content, now(), source_locale=source, organisation=owner
+        )
+    except (msgspec.ValidationError, InvalidInput, InvalidCatalogueData, Conflict, Forbidden) as error:
+        await db_session.rollback()
+        problems = error.problems if isinstance(error, InvalidCatalogueData) else [str(error)]
+        return await _workspace(request, db_session, actor, status=422, problems=problems)
+    return Redirect(f"/edit/solutions/{slug}?locale={source}", status_code=303)
 
 
 def _fields(kind: EntryKind, content: Content, source: str, locale: str, typed: Content | None) -> list[dict[str, Any]]:
@@ -310,7 +354,7 @@ async def decide(
     return Redirect("/workspace", status_code=303)
 
 
-EDITING_PAGES = [workspace, edit_form, save_form, review_page, decide]
+EDITING_PAGES = [workspace, add_solution, edit_form, save_form, review_page, decide]
 
 
 @get("/translations", include_in_schema=False, dependencies=SIGNED_IN)
