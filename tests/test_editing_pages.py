@@ -138,3 +138,29 @@ def test_a_company_adds_a_solution_from_the_workspace(fresh_client: Client, fres
     assert added.status_code == 303 and added.headers["location"] == "/edit/solutions/regnspejl-tagvand?locale=da"
     assert "not yet published" in fresh_client.get("/workspace").text
     assert fresh_client.get("/solutions/regnspejl-tagvand").status_code == 404
+
+
+def test_outcome_rows_are_added_and_removed_on_the_case_form(fresh_client: Client) -> None:
+    case = "/edit/cases/eksempelby-rain-gardens"
+    _sign_in(fresh_client, "company_a")
+    page = fresh_client.get(f"{case}?locale=da").text
+    rows = len(re.findall(r'name="outcome\.\d+\.label"', page))
+    assert rows >= 1 and 'name="new.metric"' in page
+    form = _form(page) | {
+        f"outcome.{n}.{name}": unescape(value)
+        for n, name, value in re.findall(r'name="outcome\.(\d+)\.(label|result|baseline|source)" value="([^"]*)"', page)
+    }
+    new = {
+        "new.metric": "trees-planted", "new.label": "Træer plantet", "new.unit": "count", "new.result": "120",
+        "new.method": "measured", "new.source": "Eksempelby Kommune", "new.as_of": "2025-05-01",
+    }  # fmt: skip
+    bad = fresh_client.post(case, data={**form, **new, "new.result": "mange", "action": "save"})
+    assert bad.status_code == 422
+    saved = fresh_client.post(
+        case, data={**form, **new, "outcome.0.remove": "on", "action": "save"}, follow_redirects=False
+    )
+    assert saved.status_code == 303, saved.text
+    after = fresh_client.get(f"{case}?locale=da").text
+    labels = re.findall(r'name="outcome\.\d+\.label" value="([^"]*)"', after)
+    assert len(labels) == rows and labels[-1] == "Træer plantet"
+    assert form["outcome.0.label"] not in labels or rows > 1

@@ -15,7 +15,7 @@ from litestar.response import Redirect
 
 from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, ImageRef, OutcomeContent, SolutionContent
 from catalogue.records import is_slug
-from catalogue.vocabulary import Maturity, Role, VersionStatus
+from catalogue.vocabulary import UNITS, Maturity, OutcomeMethod, Role, VersionStatus
 from i18n.locales import CONTENT_LOCALES, display_name
 from services import browsing, editing, glossary, image_store, people, review, translation_work
 from services.accounts import Actor
@@ -186,6 +186,8 @@ async def _edit_page(
         states=text_states,
         findings=findings,
         outcomes=_outcome_rows(typed or content, source, locale),
+        methods=[m.value for m in OutcomeMethod],
+        units=sorted(UNITS),
         images=[
             {
                 "number": n,
@@ -241,9 +243,32 @@ def _typed(kind: EntryKind, content: Content, locale: str, form: dict[str, str],
     ]
     if isinstance(content, CaseContent):
         changes["outcomes"] = [
-            _typed_outcome(outcome, number, locale, form, structure) for number, outcome in enumerate(content.outcomes)
+            _typed_outcome(outcome, number, locale, form, structure)
+            for number, outcome in enumerate(content.outcomes)
+            if not (structure and form.get(f"outcome.{number}.remove"))
         ]
+        if structure and form.get("new.metric", "").strip():
+            changes["outcomes"].append(_new_outcome(form, locale))
     return msgspec.structs.replace(content, **changes)
+
+
+def _new_outcome(form: dict[str, str], locale: str) -> OutcomeContent:
+    """The outcome row added on the form, checked against the outcome's declared constraints."""
+    fields: dict[str, Any] = {
+        "metric": form.get("new.metric", "").strip(),
+        "label": {locale: form.get("new.label", "").strip()} if form.get("new.label", "").strip() else {},
+        "unit": form.get("new.unit", "").strip(),
+        "result": _number(form, "new.result", None),
+        "baseline": _number(form, "new.baseline", None, optional=True),
+        "method": form.get("new.method", ""),
+        "source": form.get("new.source", "").strip(),
+        "source_url": form.get("new.source_url", "").strip() or None,
+        "as_of": form.get("new.as_of", ""),
+    }
+    try:
+        return msgspec.convert(fields, OutcomeContent)
+    except msgspec.ValidationError as error:
+        raise InvalidInput("new outcome", str(error)) from error
 
 
 def _typed_outcome(
