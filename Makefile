@@ -69,6 +69,7 @@ i18n-merge:
 bench: setup
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/brochures.py
+	$(BIN)/python bench/accounts.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -72,12 +72,14 @@ def start_server(
     raise SystemExit("the server did not answer within 20 s")
 
 
-async def load(url: str | Callable[[], str], seconds: float, concurrency: int) -> list[float]:
+async def load(
+    url: str | Callable[[], str], seconds: float, concurrency: int, headers: dict[str, str] | None = None
+) -> list[float]:
     """Latencies of requests made by ``concurrency`` workers for ``seconds`` (``url`` may vary per request)."""
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(limits=limits, timeout=60, headers=headers) as client:
 
         async def worker() -> None:
             while time.perf_counter() < deadline:
