@@ -31,6 +31,8 @@ LINK_LIFETIMES = {"invitation": dt.timedelta(days=7), "reset": dt.timedelta(hour
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 10
 MAX_FAILURES_PER_CLIENT = 30
+RESET_WINDOW = dt.timedelta(hours=1)
+MAX_RESETS_PER_WINDOW = 3
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
 
@@ -202,6 +204,11 @@ async def redeem_link(session: AsyncSession, secret: str, purpose: str, password
         raise LinkInvalid
     user.password_hash = await hash_password(password)
     await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    if purpose == "reset":
+        # Recovering an account also ends what a leaked token could still do.
+        await session.execute(
+            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+        )
     audit.record(session, f"{purpose}-accepted", now, actor_id=user.id, target=f"account/{user.id}")
     await session.commit()
     return user
@@ -213,6 +220,16 @@ async def request_reset(session: AsyncSession, email: str, now: dt.datetime) -> 
         select(UserAccount).where(UserAccount.email == normalise_email(email), UserAccount.is_active.is_(True))
     )
     if user is None or user.password_hash is None:
+        return None
+    recent = await session.scalar(
+        select(func.count()).where(
+            OneTimeToken.user_id == user.id,
+            OneTimeToken.purpose == "reset",
+            OneTimeToken.created_at > now - RESET_WINDOW,
+        )
+    )
+    if (recent or 0) >= MAX_RESETS_PER_WINDOW:
+        # Enough links are on their way: no more mail to this address for now.
         return None
     secret = await issue_link(session, user, "reset", now)
     audit.record(session, "reset-requested", now, actor_id=user.id, target=f"account/{user.id}")

@@ -25,6 +25,7 @@ from catalogue.content import (
     diff,
     solution_record,
 )
+from catalogue.records import is_slug
 from catalogue.validation import case_problems, solution_problems
 from catalogue.versions import EntryVersion
 from catalogue.vocabulary import OPEN_STATUSES, Role, VersionStatus
@@ -192,16 +193,40 @@ async def save_draft(
     now: dt.datetime,
 ) -> WorkingCopy:
     """Store ``content`` as the entry's open version, made to the version ``if_match`` names. Commits."""
+    etag = await store_draft(session, actor, kind, slug, content, if_match, now)
+    try:
+        await session.commit()
+    except IntegrityError as error:
+        # Another edit opened a draft between our read and our write.
+        await session.rollback()
+        raise PreconditionFailed(etag) from error
+    session.expire_all()
+    return await working_copy(session, actor, kind, slug)
+
+
+async def store_draft(
+    session: AsyncSession,
+    actor: Actor,
+    kind: EntryKind,
+    slug: str,
+    content: Content,
+    if_match: str | None,
+    now: dt.datetime,
+) -> str:
+    """Write ``content`` as the entry's open version without committing; returns the ETag it was made to.
+
+    Callers that store several drafts commit once, so that all of them are kept or none.
+    """
     entry = await load_entry(session, actor, kind, slug)
     versions = await versions_of(session, kind, entry)
     current = copy_of(kind, entry, versions)
     target = f"{kind}/{slug}"
+    check_precondition(if_match, current.etag)
     if actor.role is Role.TRANSLATOR:
         try:
             _translator_changes(actor, kind, current.source_locale, current.content, content)
         except Forbidden as error:
             await refuse(session, actor, error, target, now)
-    check_precondition(if_match, current.etag)
     content = checked(kind, sanitised(kind, content))
     await validate(session, kind, entry, content)
     encoded = msgspec.json.encode(content).decode()
@@ -224,16 +249,13 @@ async def save_draft(
             await session.rollback()
             raise PreconditionFailed(current.etag)
     audit.record(session, "edit", now, actor_id=actor.id, target=target)
-    try:
-        if draft is None:
+    if draft is None:
+        try:
             await _start_draft(session, kind, entry, versions, encoded, actor, now)
-        await session.commit()
-    except IntegrityError as error:
-        # Another edit opened a draft between our read and our write.
-        await session.rollback()
-        raise PreconditionFailed(current.etag) from error
-    session.expire_all()
-    return await working_copy(session, actor, kind, slug)
+        except IntegrityError as error:
+            await session.rollback()
+            raise PreconditionFailed(current.etag) from error
+    return current.etag
 
 
 async def _start_draft(
@@ -354,6 +376,8 @@ async def create_entry(
     target = f"{kind}/{slug}"
     if actor.role is Role.TRANSLATOR:
         await refuse(session, actor, Forbidden("translators do not create entries"), target, now)
+    if not is_slug(slug):
+        raise InvalidInput("slug", "use 2 to 80 lower-case letters, digits and single hyphens, such as rain-garden-kit")
     if source_locale not in CONTENT_LOCALES:
         raise InvalidInput("source_locale", f"use one of {', '.join(CONTENT_LOCALES)}")
     model = t.Solution if kind == "solution" else t.CaseResult

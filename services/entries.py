@@ -204,8 +204,8 @@ async def apply_content(session: AsyncSession, entry: Entry, content: Content, s
 
 def _figures(outcome: t.Outcome | OutcomeContent) -> tuple[Any, ...]:
     return (
-        outcome.metric, outcome.unit, outcome.baseline, outcome.result, outcome.result_max, outcome.annual,
-        outcome.from_year, outcome.to_year, outcome.source, outcome.source_url, outcome.as_of,
+        outcome.metric, outcome.unit, outcome.method, outcome.baseline, outcome.result, outcome.result_max,
+        outcome.annual, outcome.from_year, outcome.to_year, outcome.source, outcome.source_url, outcome.as_of,
     )  # fmt: skip
 
 

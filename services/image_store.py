@@ -13,6 +13,7 @@ from catalogue.accounts import UploadedImage
 from catalogue.vocabulary import Role
 from services import audit
 from services.accounts import Actor
+from services.editing import refuse
 from services.errors import Forbidden
 from services.images import AcceptedImage, accept_image
 
@@ -43,7 +44,8 @@ async def store_image(
 ) -> UploadedImage:
     """Check, re-encode and keep an uploaded image; refuses anything that is not a safe JPEG, PNG or WebP. Commits."""
     if actor.role is Role.TRANSLATOR:
-        raise Forbidden("translators translate alternative texts but do not upload images")
+        refusal = Forbidden("translators translate alternative texts but do not upload images")
+        await refuse(session, actor, refusal, "images", now)
     accepted: AcceptedImage = await anyio.to_thread.run_sync(accept_image, data)
     name = f"{accepted.sha256}.{accepted.extension}"
     await anyio.to_thread.run_sync(_write, folder, name, accepted.data)

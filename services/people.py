@@ -48,9 +48,10 @@ async def invite(
     )
     secret = await accounts.issue_link(session, user, "invitation", now)
     audit.record(session, "invite", now, actor_id=actor.id, target=f"account/{user.id}", role=role.value)
+    # Committed before mailing, so that no write lock is held while the mail server answers.
+    await session.commit()
     _ = translations(locale).gettext
     days = accounts.LINK_LIFETIMES["invitation"].days
-    # Mailed before committing: an invitation nobody received leaves no account behind.
     try:
         await mailer.send(
             user.email,
@@ -61,33 +62,48 @@ async def invite(
             + f"\n\n{base_url}/invitation/{secret}\n",
         )
     except MailFailed:
-        await session.rollback()
+        # Nobody received the link: the account goes again.
+        await session.delete(user)
+        audit.record(session, "invite-undelivered", now, actor_id=actor.id, target=f"account/{user.id}")
+        await session.commit()
         raise
-    await session.commit()
     return user
 
 
-async def mail_reset_link(
-    session: AsyncSession, mailer: Mailer, base_url: str, email: str, now: dt.datetime, locale: str = "en"
-) -> None:
-    """Mail a password reset link when the address has an account; say nothing either way. Commits."""
+class Mail(msgspec.Struct, frozen=True):
+    to: str
+    subject: str
+    body: str
+
+
+async def reset_mail(
+    session: AsyncSession, base_url: str, email: str, now: dt.datetime, locale: str = "en"
+) -> Mail | None:
+    """The reset mail for the active account at ``email``, or ``None`` (no such account, or asked too often). Commits.
+
+    The caller sends it after answering, so that the answer neither waits for the mail server nor
+    tells by its timing whether the address has an account.
+    """
     issued = await accounts.request_reset(session, email, now)
     if issued is None:
-        return
+        return None
     user, secret = issued
     _ = translations(locale).gettext
-    # A failed delivery is logged by the mailer and not reported: the answer must not tell
-    # whether the address has an account.
-    with contextlib.suppress(MailFailed):
-        await mailer.send(
-            user.email,
-            _("Resetting your password"),
-            _(
-                "Someone asked to reset the password of this account. If it was you, choose a new one here (the link works once, for one hour):"  # noqa: E501
-            )
-            + f"\n\n{base_url}/password-reset/{secret}\n\n"
-            + _("If it was not you, ignore this message: your password stays as it is."),
+    return Mail(
+        to=user.email,
+        subject=_("Resetting your password"),
+        body=_(
+            "Someone asked to reset the password of this account. If it was you, choose a new one here (the link works once, for one hour):"  # noqa: E501
         )
+        + f"\n\n{base_url}/password-reset/{secret}\n\n"
+        + _("If it was not you, ignore this message: your password stays as it is."),
+    )
+
+
+async def send_quietly(mailer: Mailer, mail: Mail) -> None:
+    """Send ``mail``; a failure is logged by the mailer and goes no further."""
+    with contextlib.suppress(MailFailed):
+        await mailer.send(mail.to, mail.subject, mail.body)
 
 
 async def create_administrator(session: AsyncSession, email: str, display_name: str, password: str) -> UserAccount:

@@ -23,7 +23,7 @@ from i18n.locales import CONTENT_LOCALES
 from services import audit, editing, glossary
 from services.accounts import Actor
 from services.entries import Entry, editable_by, load_entry
-from services.errors import Conflict, Forbidden, InvalidInput
+from services.errors import CatalogueError, Conflict, Forbidden, InvalidInput
 from services.translation_files import (
     InvalidTranslationFile,
     TranslationFile,
@@ -42,6 +42,8 @@ class Unit(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     field: str
     text: LocalisedText
+    #: For an outcome's text: the outcome's metric, which tells it apart when outcomes move.
+    metric: str | None = None
 
 
 async def live_units(session: AsyncSession, actor: Actor) -> list[Unit]:
@@ -86,7 +88,7 @@ async def live_units(session: AsyncSession, actor: Actor) -> list[Unit]:
             for name, text in fields_of(outcome.texts).items():
                 units.append(
                     Unit(id=f"case/{case.slug}/outcome/{number}/{name}", kind="case", slug=case.slug, title=title,
-                         field=f"outcome {number + 1} {name}", text=text)
+                         field=f"outcome {number + 1} {name}", text=text, metric=outcome.metric)
                 )  # fmt: skip
     return units
 
@@ -164,16 +166,17 @@ def _unit_for_file(unit: Unit, target: str, terms: glossary.Glossary) -> Transla
     )
 
 
-def _check_locale(actor: Actor, target: str) -> None:
+async def _check_locale(session: AsyncSession, actor: Actor, target: str, now: dt.datetime) -> None:
     if target not in CONTENT_LOCALES:
         raise InvalidInput("target", f"use one of {', '.join(CONTENT_LOCALES)}")
     if actor.role is Role.TRANSLATOR and target not in actor.locales:
-        raise Forbidden(f"a translator for {', '.join(actor.locales)} may not translate into {target!r}")
+        refusal = Forbidden(f"a translator for {', '.join(actor.locales)} may not translate into {target!r}")
+        await editing.refuse(session, actor, refusal, f"translations/{target}", now)
 
 
-async def export_file(session: AsyncSession, actor: Actor, target: str) -> TranslationFile:
+async def export_file(session: AsyncSession, actor: Actor, target: str, now: dt.datetime) -> TranslationFile:
     """Every text ``actor`` may edit whose source is not ``target``, with its translation into ``target``."""
-    _check_locale(actor, target)
+    await _check_locale(session, actor, target, now)
     terms = glossary.load()
     units = [unit for unit in await live_units(session, actor) if unit.text.source_locale != target]
     sources = {unit.text.source_locale for unit in units}
@@ -210,10 +213,21 @@ def _replace_text(content: Content, parts: list[str], locale: str, text: str) ->
     return msgspec.structs.replace(content, **{field: {**getattr(content, field), locale: text}})
 
 
-def _working_text(content: Content, parts: list[str], locale: str) -> str | None:
+class _Gone:
+    """Marks a text whose outcome the draft removed or moved."""
+
+
+GONE = _Gone()
+
+
+def _working_text(content: Content, parts: list[str], locale: str, metric: str | None = None) -> str | _Gone | None:
+    """The draft's text at a unit path, or :data:`GONE` when the draft has no such outcome in that place."""
     if parts[0] == "outcome":
         assert isinstance(content, CaseContent)
-        texts: dict[str, str] = getattr(content.outcomes[int(parts[1])], parts[2])
+        number = int(parts[1])
+        if number >= len(content.outcomes) or (metric is not None and content.outcomes[number].metric != metric):
+            return GONE
+        texts: dict[str, str] = getattr(content.outcomes[number], parts[2])
     else:
         texts = getattr(content, parts[0])
     return texts.get(locale)
@@ -221,7 +235,7 @@ def _working_text(content: Content, parts: list[str], locale: str) -> str | None
 
 async def import_file(session: AsyncSession, actor: Actor, file: TranslationFile, now: dt.datetime) -> ImportResult:
     """Put the file's translations into drafts of their entries; a stale or edited file changes nothing."""
-    _check_locale(actor, file.target_locale)
+    await _check_locale(session, actor, file.target_locale, now)
     edited = check_sources(file)
     if edited:
         raise InvalidTranslationFile([f"{unit}: the source text was changed in the file" for unit in edited])
@@ -239,22 +253,27 @@ async def import_file(session: AsyncSession, actor: Actor, file: TranslationFile
             continue
         parts = unit.id.split("/")[2:]
         copy = await editing.working_copy(session, actor, item.kind, item.slug)
-        working = _working_text(copy.content, parts, target)
+        working = _working_text(copy.content, parts, target, item.metric)
         published = item.text.values.get(target)
         published_text = published.text if published else None
         if unit.target_text == working:
             continue
-        if published_text not in (working, unit.target_text):
+        if isinstance(working, _Gone) or published_text not in (working, unit.target_text):
             conflicts.append(unit.id)
         planned.setdefault((item.kind, item.slug), []).append((parts, unit.target_text))
     if conflicts:
         raise Conflict("a draft changed these texts since the file was exported: " + ", ".join(conflicts))
-    for (kind, slug), changes in planned.items():
-        copy = await editing.working_copy(session, actor, kind, slug)
-        content = copy.content
-        for parts, text in changes:
-            content = _replace_text(content, parts, target, text)
-        await editing.save_draft(session, actor, kind, slug, content, copy.etag, now)
+    try:
+        for (kind, slug), changes in planned.items():
+            copy = await editing.working_copy(session, actor, kind, slug)
+            content = copy.content
+            for parts, text in changes:
+                content = _replace_text(content, parts, target, text)
+            await editing.store_draft(session, actor, kind, slug, content, copy.etag, now)
+    except CatalogueError:
+        # One entry refused: none of the file's drafts are kept.
+        await session.rollback()
+        raise
     audit.record(
         session, "translations-imported", now, actor_id=actor.id, target=target, units=sum(map(len, planned.values()))
     )
@@ -280,15 +299,23 @@ async def states(session: AsyncSession, actor: Actor, kind: EntryKind, slug: str
     """
     entry = await load_entry(session, actor, kind, slug)
     copy = await editing.working_copy(session, actor, kind, slug)
+    metrics = {number: outcome.metric for number, outcome in enumerate(getattr(entry, "outcomes", []))}
     found = {}
     for path, text in _entry_texts(entry).items():
-        working = _working_text(copy.content, path.split("/"), locale)
+        parts = path.split("/")
+        working = _working_text(copy.content, parts, locale, metrics[int(parts[1])] if parts[0] == "outcome" else None)
+        if isinstance(working, _Gone):
+            continue
         value = text.values.get(locale)
         published = value.text if value else None
         found[path] = TranslationState.DRAFT.value if working != published else text.state(locale).value
-    for field in TEXT_FIELDS[kind]:
-        if field not in found:
-            found[field] = TranslationState.DRAFT.value if _working_text(copy.content, [field], locale) else "missing"
+    wanted = list(TEXT_FIELDS[kind])
+    if isinstance(copy.content, CaseContent):
+        wanted += [f"outcome/{n}/label" for n in range(len(copy.content.outcomes))]
+    for path in wanted:
+        if path not in found:
+            working = _working_text(copy.content, path.split("/"), locale)
+            found[path] = TranslationState.DRAFT.value if working else TranslationState.MISSING.value
     return found
 
 
@@ -299,7 +326,7 @@ async def confirm(
 
     Returns the paths confirmed; texts that were not outdated are left alone.
     """
-    _check_locale(actor, locale)
+    await _check_locale(session, actor, locale, now)
     entry = await load_entry(session, actor, kind, slug)
     texts = _entry_texts(entry)
     unknown = [path for path in paths if path not in texts]

@@ -346,3 +346,22 @@ def test_cookies_are_secure_and_host_bound_behind_https(fresh_url: str, tmp_path
         assert "Path=/" in cookie and "Domain" not in cookie
         login = client.get("/login").headers["set-cookie"]
         assert login.startswith("__Host-sd_csrf=") and "Secure" in login and "SameSite=strict" in login
+
+
+def test_signing_in_works_while_the_browser_holds_an_ended_session(fresh_client: Client) -> None:
+    sign_in(fresh_client, "company_b")
+    ended = fresh_client.cookies["sd_session"]
+    fresh_client.delete("/api/v1/session", headers={"X-CSRF-Token": accounts.csrf_token(ended)})
+    fresh_client.cookies.set("sd_session", ended)
+    page = fresh_client.get("/login").text
+    anonymous = page_token(page[page.index('action="/login"') :])
+    response = _login(fresh_client, ADVISER, DEMO[ADVISER].password, anonymous)
+    assert response.status_code == 303, response.text
+
+
+@pytest.mark.parametrize("header", ["", "Basic eDp5", "Bearer "])
+def test_an_authorization_header_never_lets_a_cookie_skip_the_csrf_check(fresh_client: Client, header: str) -> None:
+    sign_in(fresh_client, "adviser")
+    response = fresh_client.post("/api/v1/me/tokens", json={"name": "sneaky"}, headers={"Authorization": header})
+    assert response.status_code in {401, 403}
+    assert fresh_client.post("/logout", headers={"Authorization": "Bearer whatever"}).status_code == 403

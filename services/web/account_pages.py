@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -123,11 +124,12 @@ async def reset_request(request: Request[Any, Any, Any], db_session: Session) ->
     form = await _form(request)
     settings = request.app.state.settings
     locale = _page_locale(request)[0]
-    await people.mail_reset_link(
-        db_session, request.app.state.mailer, settings.base_url, form.get("email", "")[:200], now(), locale
-    )
-    # The same answer whether or not the address has an account.
-    return _anonymous_page(request, "reset_request.html", sent=True)
+    mail = await people.reset_mail(db_session, settings.base_url, form.get("email", "")[:200], now(), locale)
+    # The same answer whether or not the address has an account; the mail goes out afterwards.
+    response = _anonymous_page(request, "reset_request.html", sent=True)
+    if mail is not None:
+        response.background = BackgroundTask(people.send_quietly, request.app.state.mailer, mail)
+    return response
 
 
 async def _link_page(request: Request[Any, Any, Any], db_session: Session, secret: str, purpose: str) -> Response[str]:

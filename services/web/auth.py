@@ -97,15 +97,31 @@ def page_csrf(request: Request[Any, Any, Any]) -> str | None:
     return accounts.csrf_token(secret) if secret else None
 
 
-async def _expected_token(request: Request[Any, Any, Any]) -> str | None:
-    """The token this request must carry, or ``None`` when it carries no ambient credential."""
-    secret = request.cookies.get(session_cookie_name(request))
-    if secret:
-        return accounts.csrf_token(secret)
-    if request.content_type[0] in _SIMPLE_TYPES:
-        # Without a cookie to compare with, the request fails: a cross-site form cannot set it.
-        return request.cookies.get(csrf_cookie_name(request)) or ""
-    return None
+def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+    """The API token in a well-formed ``Authorization: Bearer`` header, if there is one."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return secret.strip() or None
+
+
+def _accepted_tokens(request: Request[Any, Any, Any]) -> list[str] | None:
+    """The tokens this request may carry (any one will do), or ``None`` when it needs none.
+
+    With a session cookie: the session's token, or the pre-sign-in form token (so that the
+    sign-in form still works when the browser holds a session that has ended). Without one, a
+    request a page on another site could send (a form) needs the form token; a request with an
+    API token and no cookie carries no ambient credential and needs none.
+    """
+    accepted = []
+    anonymous = request.cookies.get(csrf_cookie_name(request), "")
+    if len(anonymous) >= 32:
+        accepted.append(anonymous)
+    if secret := request.cookies.get(session_cookie_name(request)):
+        return [accounts.csrf_token(secret), *accepted]
+    if bearer_token(request) is not None:
+        return None
+    return accepted if request.content_type[0] in _SIMPLE_TYPES or "authorization" in request.headers else None
 
 
 class CsrfMiddleware(ASGIMiddleware):
@@ -114,15 +130,14 @@ class CsrfMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if scope.get("method", "GET") not in _SAFE_METHODS:
             request: Request[Any, Any, Any] = Request(scope, receive, send)
-            if "authorization" not in request.headers:
-                expected = await _expected_token(request)
-                if expected is not None:
-                    given = request.headers.get(CSRF_HEADER)
-                    if given is None and request.content_type[0] in _SIMPLE_TYPES:
-                        field = (await request.form()).get(CSRF_FIELD)
-                        given = field if isinstance(field, str) else None
-                    if not expected or not given or not hmac.compare_digest(expected, given):
-                        raise CsrfRefused
+            accepted = _accepted_tokens(request)
+            if accepted is not None:
+                given = request.headers.get(CSRF_HEADER)
+                if given is None and request.content_type[0] in _SIMPLE_TYPES:
+                    field = (await request.form()).get(CSRF_FIELD)
+                    given = field if isinstance(field, str) else None
+                if not given or not any(hmac.compare_digest(token, given) for token in accepted):
+                    raise CsrfRefused
         await next_app(scope, receive, send)
 
 
@@ -140,12 +155,10 @@ async def provide_actor(request: Request[Any, Any, Any], db_session: Session) ->
     if "actor" in request.state:
         return request.state.actor  # type: ignore[no-any-return]
     actor: Actor | None = None
-    authorization = request.headers.get("authorization", "")
-    if authorization:
-        scheme, _, secret = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            raise NotAuthenticated
-        actor = await accounts.token_actor(db_session, secret.strip(), now())
+    if "authorization" in request.headers:
+        # Any Authorization header means token authentication: the cookie is never consulted.
+        secret = bearer_token(request)
+        actor = await accounts.token_actor(db_session, secret, now()) if secret else None
         if actor is None:
             raise NotAuthenticated
     elif cookie := request.cookies.get(session_cookie_name(request)):

@@ -309,7 +309,7 @@ async def save_form(
     copy = await editing.working_copy(db_session, actor, kind, slug)
     structure = actor.role is not Role.TRANSLATOR and locale == copy.source_locale
     if locale not in _editable_locales(actor, copy.source_locale):
-        raise Forbidden(f"you do not edit {locale!r}")
+        await editing.refuse(db_session, actor, Forbidden(f"you do not edit {locale!r}"), f"{kind}/{slug}", now())
     try:
         typed = _typed(kind, copy.content, locale, form, structure)
     except InvalidInput as error:
@@ -318,12 +318,15 @@ async def save_form(
         )
     etag = form.get("etag", "")
     confirmations = [key.removeprefix("confirm.") for key in form if key.startswith("confirm.")]
-    if confirmations:
-        await translation_work.confirm(db_session, actor, kind, slug, locale, confirmations, now())
     try:
-        saved = await editing.save_draft(db_session, actor, kind, slug, typed, etag, now())
+        if etag != copy.etag:
+            raise PreconditionFailed(copy.etag)
+        if typed != copy.content or copy.status is not VersionStatus.PUBLISHED:
+            etag = (await editing.save_draft(db_session, actor, kind, slug, typed, etag, now())).etag
         if form.get("action") == "submit":
-            await editing.submit(db_session, actor, kind, slug, saved.etag, now())
+            await editing.submit(db_session, actor, kind, slug, etag, now())
+        if confirmations:
+            await translation_work.confirm(db_session, actor, kind, slug, locale, confirmations, now())
     except PreconditionFailed:
         return await _edit_page(
             request, db_session, actor, kind, slug, locale, typed=typed, problem="conflict", status=409
@@ -406,7 +409,9 @@ async def import_translations(request: Request[Any, Any, Any], db_session: Sessi
             result = await translation_work.import_file(db_session, actor, decode(data, kind), now())
         except InvalidTranslationFile as error:
             problems = error.problems
-        except (Conflict, Forbidden, InvalidInput) as error:
+        except InvalidCatalogueData as error:
+            problems = error.problems
+        except (Conflict, Forbidden, InvalidInput, PreconditionFailed) as error:
             problems = [str(error)]
         else:
             return Redirect(f"/translations?imported={result.changed}", status_code=303)

@@ -58,7 +58,7 @@ class TranslationsApi(Controller):
         self, db_session: Session, actor: SignedIn, target: Target, file_format: Format = "xliff"
     ) -> Response[bytes]:
         """Every text the account may edit, with its translation into `target`, in XLIFF 2.0 or PO."""
-        file = await translation_work.export_file(db_session, actor, target)
+        file = await translation_work.export_file(db_session, actor, target, now())
         name = f"catalogue-{file.source_locale}-{target}.{'xlf' if file_format == 'xliff' else 'po'}"
         return Response(
             encode(file, file_format),

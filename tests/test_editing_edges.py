@@ -1,0 +1,134 @@
+"""Edges of editing: removed outcomes, half-valid imports, stale confirmations and bad slugs."""
+
+import re
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from services.translation_files import from_po, to_po
+from tests.accounts_support import bearer, snapshot
+from tests.conftest import Client, make_client
+from tests.test_accounts import Mailbox, mailbox  # noqa: F401 - the fixture is used by name
+from tests.test_editing import Desk
+from tests.test_editing_pages import _form, _sign_in
+
+CASE = "eksempelby-rain-gardens"
+CASE_DRAFT = f"/api/v1/cases/{CASE}/draft"
+
+
+@pytest.fixture
+def desk(fresh_client: Client, fresh_url: str) -> Desk:
+    return Desk(fresh_client, fresh_url)
+
+
+def test_a_draft_without_one_of_the_outcomes_still_opens_everywhere(desk: Desk) -> None:
+    copy, etag = desk.copy("company_a", CASE_DRAFT)
+    assert copy["content"]["outcomes"]
+    copy["content"]["outcomes"] = copy["content"]["outcomes"][1:]
+    assert desk("company_a", "PUT", CASE_DRAFT, copy["content"], etag).status_code == 200
+    states = desk("translator", "GET", f"/api/v1/cases/{CASE}/translations/de")
+    assert states.status_code == 200
+    assert f"outcome/{len(copy['content']['outcomes'])}/label" not in states.json()
+    page = desk.client.get(f"/edit/cases/{CASE}?locale=de", headers=bearer(desk.tokens["translator"]))
+    assert page.status_code == 200
+    # A file exported before the outcome went names it: the import is refused, not misapplied.
+    exported = from_po(desk("translator", "GET", "/api/v1/translations/export?target=de&format=po").content)
+    units = [u for u in exported.units if u.id.startswith(f"case/{CASE}/outcome/0/")]
+    assert units
+    changed = msgspec.structs.replace(
+        exported, units=[msgspec.structs.replace(unit, target_text="Geändert", state="draft") for unit in units]
+    )
+    response = desk.client.post(
+        "/api/v1/translations/import?format=po", content=to_po(changed), headers=bearer(desk.tokens["translator"])
+    )
+    assert response.status_code == 409
+
+
+def test_an_import_that_fails_on_one_entry_keeps_none(desk: Desk) -> None:
+    exported = from_po(desk("translator", "GET", "/api/v1/translations/export?target=de&format=po").content)
+    summaries = [u for u in exported.units if u.id.endswith("/summary")][:2]
+    good, bad = summaries
+    units = [
+        type(good)(id=good.id, source_text=good.source_text, target_text="Eine gute Zusammenfassung.",
+                   source_fingerprint=good.source_fingerprint, state="draft", note=good.note),
+        type(bad)(id=bad.id, source_text=bad.source_text, target_text="x" * 25_000,
+                  source_fingerprint=bad.source_fingerprint, state="draft", note=bad.note),
+    ]  # fmt: skip
+    data = to_po(type(exported)(source_locale="da", target_locale="de", revision=exported.revision, units=units))
+    before = snapshot(desk.url)
+    response = desk.client.post(
+        "/api/v1/translations/import?format=po", content=data, headers=bearer(desk.tokens["translator"])
+    )
+    assert response.status_code == 422
+    assert snapshot(desk.url) == before
+
+
+def test_a_stale_form_confirms_nothing(fresh_client: Client, fresh_url: str, tmp_path: Path) -> None:
+    desk = Desk(fresh_client, fresh_url)
+    copy, _ = desk.copy("company_a")
+    copy["content"]["summary"]["da"] += " Ny sætning."
+    desk.publish("company_a", "/api/v1/solutions/modular-rain-gardens/draft", copy["content"])
+    _sign_in(fresh_client, "translator")
+    stale = _form(fresh_client.get("/edit/solutions/modular-rain-gardens?locale=de").text)
+    with make_client(fresh_url, tmp_path / "other") as other:
+        _sign_in(other, "translator")
+        theirs = _form(other.get("/edit/solutions/modular-rain-gardens?locale=de").text)
+        theirs["text.title"] = "Ein neuer Titel"
+        assert other.post("/edit/solutions/modular-rain-gardens", data={**theirs, "action": "save"}).status_code == 200
+    response = fresh_client.post(
+        "/edit/solutions/modular-rain-gardens", data={**stale, "confirm.summary": "on", "action": "save"}
+    )
+    assert response.status_code == 409
+    summary = desk.client.get("/api/v1/solutions/modular-rain-gardens?lang=de").json()["data"]["summary"]
+    assert summary["outdated"] is True
+
+
+@pytest.mark.parametrize("slug", ["Bad Slug!", "x" * 300, "-leading"])
+def test_a_new_entry_needs_a_well_formed_slug(desk: Desk, slug: str) -> None:
+    copy, _ = desk.copy("company_a")
+    headers = {**bearer(desk.tokens["company_a"]), "If-None-Match": "*"}
+    response = desk.client.put(f"/api/v1/solutions/{slug}/draft", json=copy["content"], headers=headers)
+    assert response.status_code in {404, 422}
+
+
+def test_a_translator_saving_a_stale_copy_gets_412_not_403(desk: Desk) -> None:
+    stale, etag = desk.copy("translator")
+    mine, mine_etag = desk.copy("company_a")
+    mine["content"]["maturity"] = "pilot" if mine["content"]["maturity"] != "pilot" else "commercial"
+    assert (
+        desk("company_a", "PUT", "/api/v1/solutions/modular-rain-gardens/draft", mine["content"], mine_etag).status_code
+        == 200
+    )
+    stale["content"]["summary"]["sv"] = "Svensk sammanfattning."
+    assert (
+        desk("translator", "PUT", "/api/v1/solutions/modular-rain-gardens/draft", stale["content"], etag).status_code
+        == 412
+    )
+
+
+def test_a_changed_method_loses_the_verification(desk: Desk) -> None:
+    before = desk.client.get(f"/api/v1/cases/{CASE}").json()["data"]["outcomes"][0]
+    copy, _ = desk.copy("company_a", CASE_DRAFT)
+    outcome: dict[str, Any] = copy["content"]["outcomes"][0]
+    outcome["method"] = "estimated" if outcome["method"] != "estimated" else "measured"
+    desk.publish("company_a", CASE_DRAFT, copy["content"])
+    after = desk.client.get(f"/api/v1/cases/{CASE}").json()["data"]["outcomes"][0]
+    assert after["verification"] == "self_reported" or before["verification"] == "self_reported"
+
+
+def test_reset_links_are_not_mailed_without_end(fresh_url: str, tmp_path: Path, mailbox: tuple[Mailbox, int]) -> None:  # noqa: F811
+    box, port = mailbox
+    with make_client(fresh_url, tmp_path, smtp_url=f"smtp://127.0.0.1:{port}") as client:
+        for _ in range(5):
+            page = client.get("/password-reset").text
+            token = unescape(re.findall(r'name="_csrf" value="([^"]+)"', page)[-1])
+            assert (
+                client.post(
+                    "/password-reset", data={"_csrf": token, "email": "adviser@smartdenmark.example"}
+                ).status_code
+                == 200
+            )
+    assert len(box.messages) == 3
