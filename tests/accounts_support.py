@@ -24,6 +24,7 @@ DEMO = {
 ACTORS = {
     "admin": "admin@smartdenmark.example",
     "adviser": "adviser@smartdenmark.example",
+    "adviser_2": "adviser2@smartdenmark.example",
     "company_a": "editor@regnspejl.example",
     "company_b": "editor@cykelpuls.example",
     "translator": "translator@smartdenmark.example",

@@ -220,6 +220,9 @@ def test_the_matrix_covers_every_editing_route(matrix: Matrix) -> None:
     covered |= {(method, path) for method, path, _, _ in ACCOUNT_ROUTES.values()}
     covered |= {("POST", "/api/v1/session"), ("DELETE", "/api/v1/session")}  # tested in test_accounts
     covered |= {("DELETE", "/api/v1/me/tokens/{token_id}")}  # tested below
+    # Delegations have one owner each: their own matrix is in test_delegations.
+    covered |= {("POST", "/api/v1/delegations"), ("PUT", "/api/v1/delegations/{delegation_id}"),
+                ("DELETE", "/api/v1/delegations/{delegation_id}")}  # fmt: skip
     covered = {
         (
             method,

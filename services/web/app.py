@@ -27,6 +27,7 @@ from services.web.accounts_api import AccountsApi
 from services.web.api import CatalogueApi
 from services.web.auth import SECURITY_SCHEMES, CsrfMiddleware
 from services.web.conditional import conditional_get, head_as_get
+from services.web.delegations_api import DelegationsApi
 from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 from services.web.translations_api import TranslationsApi, glossary_terms
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> Litestar:
             healthz,
             CatalogueApi,
             AccountsApi,
+            DelegationsApi,
             SolutionEditing,
             CaseEditing,
             review_queue,

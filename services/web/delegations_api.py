@@ -1,0 +1,89 @@
+"""The delegations API: advisers describe visiting groups and get ranked suggestions for them."""
+
+from typing import Annotated
+
+from litestar import Controller, Response, delete, get, post, put
+from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+
+from catalogue.delegations import DelegationRecord
+from i18n.locales import INTERFACE_LOCALES, negotiate
+from services import delegations, suggestions
+from services.delegations import DelegationView
+from services.suggestions import Suggestions
+from services.web.auth import SIGNED_IN, now, provide_signed_in
+from services.web.dependencies import Session, SignedIn
+from services.web.problems import PROBLEM_JSON, ProblemDetails
+
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match", description="The delegation's ETag; 428 without it, 412 when stale.", required=False
+    ),
+]
+ReasonLang = Annotated[str, QueryParameter(description="Language of the reasons and titles.", pattern=r"^[a-z]{2}$")]
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
+
+
+class DelegationsApi(Controller):
+    path = "/api/v1/delegations"
+    tags = ["delegations"]  # noqa: RUF012 - Litestar's declarative form
+    dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
+    security = SIGNED_IN
+    responses = {  # noqa: RUF012 - Litestar's declarative form
+        401: _problem("No session and no API token."),
+        403: _problem("Only export advisers and administrators work with delegations."),
+        404: _problem("No such delegation, or one of another adviser."),
+        422: _problem("The description breaks a rule (languages, dates, themes); each problem is listed."),
+    }
+
+    @get("/", summary="Your delegations")
+    async def listing(self, db_session: Session, actor: SignedIn) -> Response[list[DelegationView]]:
+        """The delegations you prepare (all of them for administrators), soonest visit first."""
+        return Response(await delegations.listing(db_session, actor, now()), headers=NO_STORE)
+
+    @post("/", summary="Describe a delegation")
+    async def create(
+        self, db_session: Session, actor: SignedIn, data: JSONBody[DelegationRecord]
+    ) -> Response[DelegationView]:
+        """A new delegation, owned by you."""
+        created = await delegations.create(db_session, actor, data, now())
+        return Response(created, status_code=201, headers={"ETag": created.etag, **NO_STORE})
+
+    @get("/{delegation_id:int}", summary="One delegation")
+    async def one(self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int]) -> Response[DelegationView]:
+        """The delegation and its ETag."""
+        found = delegations.view_of(await delegations.load(db_session, actor, delegation_id, now()))
+        return Response(found, headers={"ETag": found.etag, **NO_STORE})
+
+    @put("/{delegation_id:int}", summary="Replace a delegation's description")
+    async def replace(
+        self,
+        db_session: Session,
+        actor: SignedIn,
+        delegation_id: FromPath[int],
+        data: JSONBody[DelegationRecord],
+        if_match: IfMatch = None,
+    ) -> Response[DelegationView]:
+        """Replace the description, made to the version `If-Match` names."""
+        changed = await delegations.replace(db_session, actor, delegation_id, data, if_match, now())
+        return Response(changed, headers={"ETag": changed.etag, **NO_STORE})
+
+    @delete("/{delegation_id:int}", summary="Delete a delegation", status_code=204)
+    async def remove(self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int]) -> None:
+        """The delegation is gone."""
+        await delegations.remove(db_session, actor, delegation_id, now())
+
+    @get("/{delegation_id:int}/suggestions", summary="Ranked suggestions for a delegation")
+    async def suggested(
+        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int], lang: ReasonLang = "en"
+    ) -> Response[Suggestions]:
+        """Solutions, cases and visit sites ranked for the delegation, each with the reasons it ranks."""
+        delegation = await delegations.load(db_session, actor, delegation_id, now())
+        locale = negotiate([lang], INTERFACE_LOCALES) or "en"
+        return Response(await suggestions.suggest(db_session, delegation, locale), headers=NO_STORE)
