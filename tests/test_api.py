@@ -270,7 +270,8 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
         "/api/v1/images", "/api/v1/glossary", "/api/v1/translations/completeness", "/api/v1/translations/export",
         "/api/v1/translations/import", "/api/v1/me/tokens/{token_id}", "/api/v1/users/{user_id}",
         "/api/v1/themes/{slug}", "/api/v1/audit", "/api/v1/delegations", "/api/v1/delegations/{delegation_id}",
-        "/api/v1/delegations/{delegation_id}/suggestions",
+        "/api/v1/delegations/{delegation_id}/suggestions", "/api/v1/delegations/{delegation_id}/pack",
+        "/api/v1/delegations/{delegation_id}/pack/readiness",
     }  # fmt: skip
     for kind in ("solutions", "cases"):
         expected |= {

@@ -112,3 +112,80 @@ def test_changes_to_a_delegation_need_its_current_etag(desk: Desk) -> None:
     assert desk("adviser", "PUT", path, {**BUSAN, "group_size": 30}, mine["etag"]).status_code == 412
     assert desk("adviser", "DELETE", path).status_code == 204
     assert desk("adviser", "GET", path).status_code == 404
+
+
+def _pack(desk: Desk, delegation: dict[str, Any], body: dict[str, Any], etag: str | None = None) -> Any:
+    path = f"{ROOT}/{delegation['id']}/pack"
+    if etag is None:
+        etag = desk("adviser", "GET", path).headers["etag"]
+    return desk("adviser", "PUT", path, body, etag)
+
+
+def _suggested_pack(desk: Desk, delegation: dict[str, Any]) -> dict[str, Any]:
+    found = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/suggestions").json()
+    items = [{"kind": "solution", "slug": s["slug"]} for s in found["solutions"][:5]]
+    items += [{"kind": "case", "slug": c["slug"]} for c in found["cases"][:2]]
+    sites = [s["slug"] for s in found["visit_sites"]] or ["test-harbour-visit"]
+    return {
+        "items": items,
+        "letter": {"en": "Dear guests, welcome to Denmark."},
+        "programme": [
+            {"date": "2027-05-10", "visits": [{"starts_at": "10:00", "ends_at": "12:00", "visit_site": sites[0]}]},
+            {"date": "2027-05-11", "visits": [{"starts_at": "09:30", "title": "Meeting at the ministry"}]},
+        ],
+        "contacts": [{"name": "Mette Jensen", "role": "Export adviser", "email": "mette@example.org"}],
+    }
+
+
+def test_an_adviser_composes_a_pack_from_the_suggestions(desk: Desk) -> None:
+    delegation = _create(desk).json()
+    empty = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/pack")
+    assert empty.status_code == 200 and empty.json()["items"] == []
+    body = _suggested_pack(desk, delegation)
+    saved = _pack(desk, delegation, body, empty.headers["etag"])
+    assert saved.status_code == 200, saved.text
+    assert [(i["kind"], i["slug"]) for i in saved.json()["items"]] == [(i["kind"], i["slug"]) for i in body["items"]]
+    assert all(i["title"] != i["slug"] for i in saved.json()["items"])
+    # Reordering is a save of the new order, made to the current version.
+    body["items"].reverse()
+    again = _pack(desk, delegation, body, saved.headers["etag"])
+    assert again.json()["items"][0]["slug"] == body["items"][0]["slug"]
+    assert _pack(desk, delegation, body, saved.headers["etag"]).status_code == 412
+    readiness = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/pack/readiness").json()
+    assert [r["language"] for r in readiness] == ["ko", "en"]
+    korean = readiness[0]
+    assert not korean["ready"] and all(m["shown_in"] != "ko" for m in korean["missing"])
+    for actor, status in (("adviser_2", 404), ("company_a", 403), ("translator", 403)):
+        before = snapshot(desk.url)
+        assert desk(actor, "GET", f"{ROOT}/{delegation['id']}/pack").status_code == status
+        assert desk(actor, "PUT", f"{ROOT}/{delegation['id']}/pack", body, again.headers["etag"]).status_code == status
+        assert snapshot(desk.url) == before
+    anonymous = desk.client.put(
+        f"{ROOT}/{delegation['id']}/pack", json=body, headers={"If-Match": again.headers["etag"]}
+    )
+    assert anonymous.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"items": [{"kind": "solution", "slug": "modular-rain-gardens"}] * 2}, "twice"),
+        ({"items": [{"kind": "solution", "slug": f"s-{n}"} for n in range(61)]}, "items"),
+        ({"items": [{"kind": "solution", "slug": "test-unpublished"}]}, "no published solution"),
+        ({"programme": [{"date": "2027-06-01", "visits": []}]}, "outside the visit"),
+        ({"programme": [{"date": "2027-05-11"}, {"date": "2027-05-10"}]}, "in order"),
+        ({"programme": [{"date": "2027-05-10", "visits": [{"starts_at": "14:00", "title": "A"},
+                                                         {"starts_at": "09:00", "title": "B"}]}]}, "order of time"),
+        ({"letter": {"fr": "Bonjour"}}, "not one of the delegation's languages"),
+        ({"contacts": [{"name": "X", "email": "not-an-address"}]}, "email"),
+    ],
+)  # fmt: skip
+def test_a_pack_that_breaks_a_limit_is_refused_and_nothing_changes(
+    desk: Desk, change: dict[str, Any], problem: str
+) -> None:
+    delegation = _create(desk).json()
+    before = snapshot(desk.url)
+    response = _pack(desk, delegation, {**_suggested_pack(desk, delegation), **change})
+    assert response.status_code in {400, 422}, response.text
+    assert problem in response.text
+    assert snapshot(desk.url) == before

@@ -222,7 +222,8 @@ def test_the_matrix_covers_every_editing_route(matrix: Matrix) -> None:
     covered |= {("DELETE", "/api/v1/me/tokens/{token_id}")}  # tested below
     # Delegations have one owner each: their own matrix is in test_delegations.
     covered |= {("POST", "/api/v1/delegations"), ("PUT", "/api/v1/delegations/{delegation_id}"),
-                ("DELETE", "/api/v1/delegations/{delegation_id}")}  # fmt: skip
+                ("DELETE", "/api/v1/delegations/{delegation_id}"),
+                ("PUT", "/api/v1/delegations/{delegation_id}/pack")}  # fmt: skip
     covered = {
         (
             method,

@@ -8,9 +8,11 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from catalogue.delegations import DelegationRecord
+from catalogue.packs import PackRecord
 from i18n.locales import INTERFACE_LOCALES, negotiate
-from services import delegations, suggestions
+from services import delegations, packs, suggestions
 from services.delegations import DelegationView
+from services.packs import LanguageReadiness, PackView
 from services.suggestions import Suggestions
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
@@ -85,5 +87,37 @@ class DelegationsApi(Controller):
     ) -> Response[Suggestions]:
         """Solutions, cases and visit sites ranked for the delegation, each with the reasons it ranks."""
         delegation = await delegations.load(db_session, actor, delegation_id, now())
-        locale = negotiate([lang], INTERFACE_LOCALES) or "en"
-        return Response(await suggestions.suggest(db_session, delegation, locale), headers=NO_STORE)
+        return Response(await suggestions.suggest(db_session, delegation, _locale(lang)), headers=NO_STORE)
+
+    @get("/{delegation_id:int}/pack", summary="The delegation's pack")
+    async def pack(
+        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int], lang: ReasonLang = "en"
+    ) -> Response[PackView]:
+        """The pack as composed so far (empty before the first save), with its ETag."""
+        found = await packs.view(db_session, actor, delegation_id, _locale(lang), now())
+        return Response(found, headers={"ETag": found.etag, **NO_STORE})
+
+    @put("/{delegation_id:int}/pack", summary="Compose the delegation's pack")
+    async def compose(
+        self,
+        db_session: Session,
+        actor: SignedIn,
+        delegation_id: FromPath[int],
+        data: JSONBody[PackRecord],
+        if_match: IfMatch = None,
+        lang: ReasonLang = "en",
+    ) -> Response[PackView]:
+        """Replace the pack: at most 60 items, each once; programme days within the visit, in order."""
+        saved = await packs.save(db_session, actor, delegation_id, data, if_match, _locale(lang), now())
+        return Response(saved, headers={"ETag": saved.etag, **NO_STORE})
+
+    @get("/{delegation_id:int}/pack/readiness", summary="Whether each language of the pack is ready")
+    async def readiness(
+        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int]
+    ) -> Response[list[LanguageReadiness]]:
+        """Per language: the items without an approved translation, and the language shown instead."""
+        return Response(await packs.readiness(db_session, actor, delegation_id, now()), headers=NO_STORE)
+
+
+def _locale(lang: str) -> str:
+    return negotiate([lang], INTERFACE_LOCALES) or "en"

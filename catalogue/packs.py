@@ -1,0 +1,106 @@
+"""A delegation's pack: the chosen entries in order, the letter, the programme and the contacts."""
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from advanced_alchemy.base import BigIntAuditBase
+from advanced_alchemy.types import JsonB
+from msgspec import Meta
+from sqlalchemy import ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from catalogue.accounts import OUTSIDE_CATALOGUE
+from catalogue.records import PLAIN_TEXT_PATTERN, LocaleCode, Record, ShortText, Slug
+
+#: Most entries one pack may hold.
+MAX_ITEMS = 60
+ItemKind = Literal["solution", "case", "visit_site"]
+Time = Annotated[str, Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+Letter = Annotated[str, Meta(min_length=1, max_length=8000, pattern=PLAIN_TEXT_PATTERN)]
+
+
+class Pack(BigIntAuditBase):
+    """The pack of one delegation, stored as the adviser composed it."""
+
+    __tablename__ = "pack"
+    __table_args__ = {"info": OUTSIDE_CATALOGUE}
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id", ondelete="CASCADE"), unique=True)
+    #: The pack's composition as JSON (see :class:`PackRecord`).
+    composition: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    lock: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PackItem(Record, kw_only=True, frozen=True):
+    kind: ItemKind
+    slug: Slug
+
+
+class Visit(Record, kw_only=True, frozen=True):
+    """One stop of the programme: a visit site (or a free-text stop such as a dinner) at a time."""
+
+    starts_at: Time
+    ends_at: Time | None = None
+    visit_site: Slug | None = None
+    title: ShortText | None = None
+    #: Who receives the group, when known.
+    host: ShortText | None = None
+
+
+class ProgrammeDay(Record, kw_only=True, frozen=True):
+    date: dt.date
+    visits: Annotated[list[Visit], Meta(max_length=12)] = []
+
+
+class PackContact(Record, kw_only=True, frozen=True):
+    name: ShortText
+    role: ShortText | None = None
+    organisation: ShortText | None = None
+    email: Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = None
+    phone: Annotated[str, Meta(pattern=r"^\+?[0-9 ()-]{6,20}$", max_length=20)] | None = None
+
+
+class PackRecord(Record, kw_only=True, frozen=True):
+    """What an adviser puts in a pack."""
+
+    items: Annotated[list[PackItem], Meta(max_length=MAX_ITEMS)] = []
+    #: The cover letter per language; languages without one get the localised template.
+    letter: dict[LocaleCode, Letter] = {}
+    programme: Annotated[list[ProgrammeDay], Meta(max_length=31)] = []
+    contacts: Annotated[list[PackContact], Meta(max_length=20)] = []
+
+
+def pack_problems(
+    record: PackRecord, starts_on: dt.date, ends_on: dt.date, languages: list[str], known: dict[str, set[str]]
+) -> list[str]:
+    """What is wrong with a pack beyond the shape of its fields; ``known`` holds the published slugs per kind."""
+    problems = []
+    seen: set[tuple[str, str]] = set()
+    for number, item in enumerate(record.items, start=1):
+        if (item.kind, item.slug) in seen:
+            problems.append(f"items[{number}]: {item.kind} {item.slug!r} is in the pack twice")
+        seen.add((item.kind, item.slug))
+        if item.slug not in known[item.kind]:
+            problems.append(f"items[{number}]: no published {item.kind.replace('_', ' ')} {item.slug!r}")
+    problems += [
+        f"letter: {code!r} is not one of the delegation's languages" for code in record.letter if code not in languages
+    ]
+    previous: dt.date | None = None
+    for number, day in enumerate(record.programme, start=1):
+        if not starts_on <= day.date <= ends_on:
+            problems.append(f"programme[{number}]: {day.date} is outside the visit ({starts_on} to {ends_on})")
+        if previous is not None and day.date <= previous:
+            problems.append(f"programme[{number}]: days must be in order, each once")
+        previous = day.date
+        last = ""
+        for stop, visit in enumerate(day.visits, start=1):
+            where = f"programme[{number}].visits[{stop}]"
+            if visit.starts_at < last:
+                problems.append(f"{where}: visits must be in order of time")
+            last = visit.starts_at
+            if visit.ends_at is not None and visit.ends_at <= visit.starts_at:
+                problems.append(f"{where}: ends before it starts")
+            if visit.visit_site is None and visit.title is None:
+                problems.append(f"{where}: name a visit site or give the stop a title")
+            if visit.visit_site is not None and visit.visit_site not in known["visit_site"]:
+                problems.append(f"{where}: no visit site {visit.visit_site!r}")
+    return problems

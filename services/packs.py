@@ -1,0 +1,179 @@
+"""Composing a delegation's pack, and checking that every language of it is ready.
+
+A pack belongs to its delegation, so it is loaded through the delegation's owner check. Every
+change names the version it was made to, as drafts do.
+"""
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from catalogue import tables as t
+from catalogue.localised import LocalisedText, resolve
+from catalogue.packs import Pack, PackContact, PackItem, PackRecord, ProgrammeDay, pack_problems
+from catalogue.texts import fields_of
+from services import audit, delegations, editing
+from services.accounts import Actor
+from services.errors import InvalidCatalogueData, PreconditionFailed
+
+_MODELS: dict[str, Any] = {"solution": t.Solution, "case": t.CaseResult, "visit_site": t.VisitSite}
+_TITLE = {"solution": "title", "case": "title", "visit_site": "name"}
+
+
+class ItemView(msgspec.Struct, frozen=True, kw_only=True):
+    kind: str
+    slug: str
+    title: str
+    title_locale: str
+
+
+class PackView(msgspec.Struct, frozen=True, kw_only=True):
+    delegation_id: int
+    items: list[ItemView]
+    letter: dict[str, str]
+    programme: list[ProgrammeDay]
+    contacts: list[PackContact]
+    etag: str
+
+
+class Missing(msgspec.Struct, frozen=True, kw_only=True):
+    """An item without an approved translation in a language, and what the reader would see instead."""
+
+    kind: str
+    slug: str
+    title: str
+    shown_in: str
+
+
+class LanguageReadiness(msgspec.Struct, frozen=True, kw_only=True):
+    language: str
+    ready: bool
+    missing: list[Missing]
+
+
+async def _titles(session: AsyncSession, items: list[PackItem]) -> dict[tuple[str, str], LocalisedText]:
+    """The title of each published item, by kind and slug."""
+    found: dict[tuple[str, str], LocalisedText] = {}
+    for kind, model in _MODELS.items():
+        slugs = [item.slug for item in items if item.kind == kind]
+        if not slugs:
+            continue
+        query = select(model).where(model.slug.in_(slugs)).options(selectinload(model.texts))
+        if kind != "visit_site":
+            query = query.where(model.is_published)
+        for entry in await session.scalars(query):
+            found[(kind, entry.slug)] = fields_of(entry.texts)[_TITLE[kind]]
+    return found
+
+
+async def _published(session: AsyncSession) -> dict[str, set[str]]:
+    return {
+        "solution": set(await session.scalars(select(t.Solution.slug).where(t.Solution.is_published))),
+        "case": set(await session.scalars(select(t.CaseResult.slug).where(t.CaseResult.is_published))),
+        "visit_site": set(await session.scalars(select(t.VisitSite.slug))),
+    }
+
+
+def _etag(delegation_id: int, pack: Pack | None) -> str:
+    return f'"k{delegation_id}-{pack.lock if pack else 0}"'
+
+
+async def _pack(session: AsyncSession, delegation_id: int) -> Pack | None:
+    found: Pack | None = await session.scalar(select(Pack).where(Pack.delegation_id == delegation_id))
+    return found
+
+
+async def view(session: AsyncSession, actor: Actor, delegation_id: int, locale: str, now: dt.datetime) -> PackView:
+    """The delegation's pack as composed so far (empty before the first save), titles in ``locale``."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    pack = await _pack(session, delegation.id)
+    record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+    titles = await _titles(session, record.items)
+    items = []
+    for item in record.items:
+        title = titles.get((item.kind, item.slug))
+        shown = resolve(title, locale) if title else None
+        items.append(
+            ItemView(kind=item.kind, slug=item.slug, title=shown.text if shown else item.slug,
+                     title_locale=shown.locale if shown else "en")
+        )  # fmt: skip
+    return PackView(
+        delegation_id=delegation.id,
+        items=items,
+        letter=dict(record.letter),
+        programme=list(record.programme),
+        contacts=list(record.contacts),
+        etag=_etag(delegation.id, pack),
+    )
+
+
+async def save(
+    session: AsyncSession,
+    actor: Actor,
+    delegation_id: int,
+    record: PackRecord,
+    if_match: str | None,
+    locale: str,
+    now: dt.datetime,
+) -> PackView:
+    """Replace the pack's composition, made to the version ``if_match`` names. Commits."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    pack = await _pack(session, delegation.id)
+    current = _etag(delegation.id, pack)
+    editing.check_precondition(if_match, current)
+    problems = pack_problems(
+        record, delegation.starts_on, delegation.ends_on, list(delegation.languages), await _published(session)
+    )
+    if problems:
+        raise InvalidCatalogueData(problems)
+    composition = msgspec.to_builtins(record)
+    if pack is None:
+        session.add(Pack(delegation_id=delegation.id, composition=composition, lock=1))
+    else:
+        changed = await session.execute(
+            update(Pack)
+            .where(Pack.id == pack.id, Pack.lock == pack.lock)
+            .values(composition=composition, lock=pack.lock + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            await session.rollback()
+            raise PreconditionFailed(current)
+    audit.record(
+        session, "pack-saved", now, actor_id=actor.id, target=f"delegation/{delegation.id}", items=len(record.items)
+    )
+    try:
+        await session.commit()
+    except IntegrityError as error:
+        # Another save created the pack first.
+        await session.rollback()
+        raise PreconditionFailed(current) from error
+    session.expire_all()
+    return await view(session, actor, delegation_id, locale, now)
+
+
+async def readiness(
+    session: AsyncSession, actor: Actor, delegation_id: int, now: dt.datetime
+) -> list[LanguageReadiness]:
+    """Per language of the delegation: the items with no approved title in it, and what shows instead."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    pack = await _pack(session, delegation.id)
+    record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+    titles = await _titles(session, record.items)
+    report = []
+    for language in delegation.languages:
+        missing = []
+        for item in record.items:
+            title = titles.get((item.kind, item.slug))
+            if title is None:
+                continue
+            shown = resolve(title, language)
+            if shown.is_fallback or shown.outdated:
+                missing.append(Missing(kind=item.kind, slug=item.slug, title=shown.text, shown_in=shown.locale))
+        report.append(LanguageReadiness(language=language, ready=not missing, missing=missing))
+    return report
