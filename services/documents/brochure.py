@@ -109,7 +109,7 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _shown(text: v.Text) -> Shown:
+def shown(text: v.Text) -> Shown:
     return Shown(text=text.text, locale=text.locale, direction=formatting.direction(text.locale))
 
 
@@ -159,13 +159,13 @@ def _outcome(
     detail = f"{_(labels.OUTCOME_METHODS[outcome.method])}; {_(labels.VERIFICATIONS[outcome.verification])}"
     note = notes.number(outcome.source, outcome.as_of, detail, outcome.source_url)
     if outcome.baseline is None:
-        return ShownOutcome(label=_shown(outcome.label), value=value, note=note)
+        return ShownOutcome(label=shown(outcome.label), value=value, note=note)
     before = formatting.quantity(outcome.baseline, outcome.unit, locale)
     after = formatting.quantity(outcome.result, outcome.unit, locale)
     images[name] = baseline_result_chart(outcome.baseline, outcome.result, rtl=formatting.direction(locale) == "rtl")
     alt = _("%(label)s: from %(before)s to %(after)s") % {"label": outcome.label.text, "before": before, "after": after}
     return ShownOutcome(
-        label=_shown(outcome.label),
+        label=shown(outcome.label),
         value=value,
         note=note,
         chart=f"generated:{name}",
@@ -179,13 +179,13 @@ def _investment(
     money: v.Money, note: int, locale: str, rates: list[v.ExchangeRateView], _: Gettext, notes: _Footnotes
 ) -> list[ShownLine]:
     """The amount in its own currency and, where a stored rate allows, in the reader's, with the rate's date."""
-    shown = formatting.money(money.amount, money.currency, locale)
-    lines = [ShownLine(text=_("Investment: %(amount)s") % {"amount": shown}, note=note)]
+    own = formatting.money(money.amount, money.currency, locale)
+    lines = [ShownLine(text=_("Investment: %(amount)s") % {"amount": own}, note=note)]
     converted = convert(money.amount, money.currency, reader_currency(locale), rates)
     if converted is not None:
         amount, rate = converted
         text = _("%(amount)s (about %(converted)s at the rate of %(date)s)") % {
-            "amount": shown,
+            "amount": own,
             "converted": formatting.money(amount, reader_currency(locale), locale),
             "date": formatting.date(rate.as_of, locale),
         }
@@ -224,7 +224,7 @@ def _language_notes(texts: list[v.Text], locale: str, _: Gettext) -> list[str]:
     return notes
 
 
-def _page_number_css(_: Gettext) -> str:
+def page_numbers_css(_: Gettext) -> str:
     before, _sep, rest = _("Page %(page)s of %(pages)s").partition("%(page)s")
     between, _sep, after = rest.partition("%(pages)s")
     return f"{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(after)}"
@@ -260,8 +260,8 @@ def build_brochure(
         ]
         shown_cases.append(
             ShownCase(
-                title=_shown(case.title),
-                summary=_shown(case.summary),
+                title=shown(case.title),
+                summary=shown(case.summary),
                 place=_place(case, locale),
                 period=formatting.years(case.from_year, case.to_year),
                 demo=case.demo,
@@ -277,9 +277,9 @@ def build_brochure(
     return Brochure(
         locale=locale,
         direction=formatting.direction(locale),
-        title=_shown(solution.title),
-        summary=_shown(solution.summary),
-        description=_shown(solution.description),
+        title=shown(solution.title),
+        summary=shown(solution.summary),
+        description=shown(solution.description),
         benefits=list(solution.benefits.items),
         benefits_locale=solution.benefits.locale,
         benefits_direction=formatting.direction(solution.benefits.locale),
@@ -298,7 +298,60 @@ def build_brochure(
         qr="generated:qr.svg",
         sources=notes.sources,
         language_notes=_language_notes(texts, locale, _),
-        page_number_css=Markup(_page_number_css(_)),  # noqa: S704 - built from CSS-escaped strings only
+        page_number_css=Markup(page_numbers_css(_)),  # noqa: S704 - built from CSS-escaped strings only
         images=images,
         key_figure=shown_cases[0].outcomes[0] if shown_cases and shown_cases[0].outcomes else None,
+    )
+
+
+class CaseSection(msgspec.Struct, frozen=True):
+    """One case result shown on its own (in a pack), with its own footnotes and charts."""
+
+    case: ShownCase
+    sources: list[Source]
+    images: dict[str, bytes]
+    language_notes: list[str]
+
+
+def build_case_section(
+    case: v.CaseDetail, locale: str, rates: list[v.ExchangeRateView], _: Gettext, image_prefix: str = ""
+) -> CaseSection:
+    """The case as a brochure shows it, for readers of ``locale``; chart names start with ``image_prefix``."""
+    notes = _Footnotes(_, locale)
+    images: dict[str, bytes] = {}
+    outcomes = [
+        _outcome(outcome, locale, _, notes, images, f"{image_prefix}chart-{number}.svg")
+        for number, outcome in enumerate(case.outcomes[:MAX_OUTCOMES], start=1)
+    ]
+    shown_case = ShownCase(
+        title=shown(case.title),
+        summary=shown(case.summary),
+        place=_place(case, locale),
+        period=formatting.years(case.from_year, case.to_year),
+        demo=case.demo,
+        outcomes=outcomes,
+        cost=_cost(case.cost, locale, rates, _, notes),
+    )
+    notes_shown = _language_notes([case.title, case.summary], locale, _)
+    return CaseSection(case=shown_case, sources=notes.sources, images=images, language_notes=notes_shown)
+
+
+def with_image_prefix(brochure: Brochure, prefix: str) -> Brochure:
+    """The brochure with its generated images renamed to start with ``prefix``, so several fit in one document."""
+
+    def renamed(reference: str | None) -> str | None:
+        return reference.replace("generated:", f"generated:{prefix}", 1) if reference else reference
+
+    def outcome(shown: ShownOutcome) -> ShownOutcome:
+        return msgspec.structs.replace(shown, chart=renamed(shown.chart))
+
+    cases = [
+        msgspec.structs.replace(case, outcomes=[outcome(item) for item in case.outcomes]) for case in brochure.cases
+    ]
+    return msgspec.structs.replace(
+        brochure,
+        cases=cases,
+        qr=renamed(brochure.qr) or brochure.qr,
+        key_figure=outcome(brochure.key_figure) if brochure.key_figure else None,
+        images={f"{prefix}{name}": data for name, data in brochure.images.items()},
     )

@@ -19,14 +19,14 @@ from services.view_cache import cached_view
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "pdf_templates"
 
-_environment = Environment(
+TEMPLATES = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
     autoescape=select_autoescape(default=True, default_for_string=True),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_environment.filters["rich"] = richtext.to_html
+TEMPLATES.filters["rich"] = richtext.to_html
 
 
 class BrochureSource(msgspec.Struct, frozen=True):
@@ -63,7 +63,7 @@ def lay_out(brochure: Brochure, link: Callable[[str], str] = _as_is) -> Brochure
     the renderer resolves them as they are, a browser preview needs real addresses.
     """
     gettext = translations(brochure.locale, "documents")
-    html = _environment.get_template("brochure.html").render(
+    html = TEMPLATES.get_template("brochure.html").render(
         doc=brochure, _=gettext.gettext, ngettext=gettext.ngettext, link=link
     )
     return BrochureSource(html=html, images=brochure.images, title=brochure.title.text)

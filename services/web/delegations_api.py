@@ -1,17 +1,19 @@
 """The delegations API: advisers describe visiting groups and get ranked suggestions for them."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.response import File
 
 from catalogue.delegations import DelegationRecord
 from catalogue.packs import PackRecord
 from i18n.locales import INTERFACE_LOCALES, negotiate
 from services import delegations, packs, suggestions
 from services.delegations import DelegationView
+from services.documents import pack_service
 from services.packs import LanguageReadiness, PackView
 from services.suggestions import Suggestions
 from services.web.auth import SIGNED_IN, now, provide_signed_in
@@ -25,6 +27,7 @@ IfMatch = Annotated[
     ),
 ]
 ReasonLang = Annotated[str, QueryParameter(description="Language of the reasons and titles.", pattern=r"^[a-z]{2}$")]
+PackLang = Annotated[str, QueryParameter(description="The pack's language (a content locale).", pattern=r"^[a-z]{2}$")]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -110,6 +113,43 @@ class DelegationsApi(Controller):
         """Replace the pack: at most 60 items, each once; programme days within the visit, in order."""
         saved = await packs.save(db_session, actor, delegation_id, data, if_match, _locale(lang), now())
         return Response(saved, headers={"ETag": saved.etag, **NO_STORE})
+
+    @get(
+        "/{delegation_id:int}/pack.pdf",
+        summary="The pack as one PDF in one language",
+        media_type="application/pdf",
+        response_description="A tagged PDF (PDF/UA-1): cover, letter, contents, sections, programme, contacts.",
+    )
+    async def pack_pdf(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        actor: SignedIn,
+        delegation_id: FromPath[int],
+        lang: PackLang,
+    ) -> File:
+        """Rendered once per content and language; later downloads come from the document cache."""
+        state = request.app.state
+        document = await pack_service.pack_pdf(
+            db_session,
+            actor,
+            delegation_id,
+            lang,
+            state.settings.base_url,
+            state.document_cache,
+            state.render_pool,
+            now(),
+        )
+        return File(
+            path=document.path,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="delegation-{delegation_id}-{lang}.pdf"',
+                "ETag": f'"{document.key}"',
+                "Content-Language": lang,
+                "Cache-Control": "private, no-cache",
+            },
+        )
 
     @get("/{delegation_id:int}/pack/readiness", summary="Whether each language of the pack is ready")
     async def readiness(

@@ -1,0 +1,83 @@
+"""Making a delegation's pack document: load what it shows in one language, build it, lay it out, render it."""
+
+import datetime as dt
+
+import anyio.to_thread
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.accounts import UserAccount
+from catalogue.packs import Pack, PackRecord
+from i18n.catalogues import translations
+from i18n.locales import CONTENT_LOCALES
+from services import browsing, delegations
+from services.accounts import Actor
+from services.documents.cache import DocumentCache, document_key
+from services.documents.pack import PackContent, build_pack
+from services.documents.service import TEMPLATES, BrochureSource, RenderedDocument, brochure_for
+from services.documents.worker import RenderPool
+from services.errors import InvalidInput, RenderFailedError
+
+
+async def pack_source(
+    session: AsyncSession, actor: Actor, delegation_id: int, locale: str, base_url: str, now: dt.datetime
+) -> BrochureSource:
+    """The delegation's pack in ``locale``, laid out as HTML with the images it refers to."""
+    if locale not in CONTENT_LOCALES:
+        raise InvalidInput("lang", f"use one of {', '.join(CONTENT_LOCALES)}")
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
+    record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+    wanted_sites = {item.slug for item in record.items if item.kind == "visit_site"}
+    wanted_sites |= {visit.visit_site for day in record.programme for visit in day.visits if visit.visit_site}
+    content = PackContent(
+        brochures={
+            item.slug: await brochure_for(session, item.slug, locale, base_url)
+            for item in record.items
+            if item.kind == "solution"
+        },
+        cases={
+            item.slug: await browsing.get_case(session, item.slug, locale)
+            for item in record.items
+            if item.kind == "case"
+        },
+        sites={slug: await browsing.get_visit_site(session, slug, locale) for slug in sorted(wanted_sites)},
+        rates=await browsing.list_exchange_rates(session),
+    )
+    owner = await session.scalar(select(UserAccount.display_name).where(UserAccount.id == delegation.owner_id))
+    documents = translations(locale, "documents")
+    document = await anyio.to_thread.run_sync(
+        build_pack, delegation, record, content, owner or "", locale, documents.gettext
+    )
+
+    def lay_out() -> str:
+        return TEMPLATES.get_template("pack.html").render(
+            doc=document, _=documents.gettext, ngettext=documents.ngettext, link=lambda reference: reference
+        )
+
+    return BrochureSource(html=await anyio.to_thread.run_sync(lay_out), images=document.images, title=document.title)
+
+
+async def pack_pdf(
+    session: AsyncSession,
+    actor: Actor,
+    delegation_id: int,
+    locale: str,
+    base_url: str,
+    cache: DocumentCache,
+    pool: RenderPool,
+    now: dt.datetime,
+) -> RenderedDocument:
+    """The pack as a tagged PDF from the document cache, rendered first when the cache lacks it."""
+    source = await pack_source(session, actor, delegation_id, locale, base_url, now)
+    key = document_key(source.html, source.images, "pdfua")
+
+    async def render() -> bytes:
+        return await pool.render(source.html, source.images, "pdfua")
+
+    try:
+        path = await cache.get_or_make(key, render)
+    except Exception as error:
+        raise RenderFailedError(f"delegation-{delegation_id}-pack", locale) from error
+    return RenderedDocument(path=path, key=key, title=source.title)
