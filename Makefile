@@ -70,6 +70,7 @@ bench: setup
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/brochures.py
 	$(BIN)/python bench/accounts.py
+	$(BIN)/python bench/packs.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

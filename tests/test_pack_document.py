@@ -118,3 +118,20 @@ def test_only_the_owner_downloads_the_pack(packs: dict[str, Any]) -> None:
         400,
         422,
     }
+
+
+def test_a_changed_pack_is_rendered_anew(packs: dict[str, Any]) -> None:
+    client: Client = packs["client"]
+    token = packs["token"]
+    path = f"{ROOT}/{packs['delegation']['id']}/pack"
+    current = client.get(path, headers=token)
+    body = {key: current.json()[key] for key in ("letter", "programme", "contacts")}
+    body["items"] = [{"kind": item["kind"], "slug": item["slug"]} for item in current.json()["items"][:2]]
+    body["letter"] = {"en": "Dear guests, the programme has changed."}
+    saved = client.put(path, json=body, headers={**token, "If-Match": current.headers["etag"]})
+    assert saved.status_code == 200, saved.text
+    pdf = client.get(f"{path}.pdf?lang=en", headers=token).content
+    assert pdf != packs["pdf"]["en"]
+    facts = read_pdf(pdf)
+    assert "the programme has changed" in facts.text
+    assert [number for number, _ in _sections(PdfReader(io.BytesIO(pdf)))] == [1, 2]

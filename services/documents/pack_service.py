@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.accounts import UserAccount
+from catalogue.delegations import Delegation
 from catalogue.packs import Pack, PackRecord
 from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES
@@ -18,6 +19,7 @@ from services.documents.pack import PackContent, build_pack
 from services.documents.service import TEMPLATES, BrochureSource, RenderedDocument, brochure_for
 from services.documents.worker import RenderPool
 from services.errors import InvalidInput, RenderFailedError
+from services.view_cache import cached_view
 
 
 async def pack_source(
@@ -27,6 +29,24 @@ async def pack_source(
     if locale not in CONTENT_LOCALES:
         raise InvalidInput("lang", f"use one of {', '.join(CONTENT_LOCALES)}")
     delegation = await delegations.load(session, actor, delegation_id, now)
+    pack_lock = await session.scalar(select(Pack.lock).where(Pack.delegation_id == delegation.id))
+    owner = await session.scalar(select(UserAccount.display_name).where(UserAccount.id == delegation.owner_id))
+    # Every version of the delegation, the pack and the catalogue has its own key: repeated
+    # downloads skip loading and laying out the same pack again.
+    return await _laid_out(session, delegation.id, delegation.lock, pack_lock or 0, owner or "", locale, base_url)
+
+
+@cached_view
+async def _laid_out(
+    session: AsyncSession,
+    delegation_id: int,
+    _delegation_lock: int,
+    _pack_lock: int,
+    owner: str,
+    locale: str,
+    base_url: str,
+) -> BrochureSource:
+    delegation = await session.get_one(Delegation, delegation_id)
     pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
     record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
     wanted_sites = {item.slug for item in record.items if item.kind == "visit_site"}
@@ -45,11 +65,8 @@ async def pack_source(
         sites={slug: await browsing.get_visit_site(session, slug, locale) for slug in sorted(wanted_sites)},
         rates=await browsing.list_exchange_rates(session),
     )
-    owner = await session.scalar(select(UserAccount.display_name).where(UserAccount.id == delegation.owner_id))
     documents = translations(locale, "documents")
-    document = await anyio.to_thread.run_sync(
-        build_pack, delegation, record, content, owner or "", locale, documents.gettext
-    )
+    document = await anyio.to_thread.run_sync(build_pack, delegation, record, content, owner, locale, documents.gettext)
 
     def lay_out() -> str:
         return TEMPLATES.get_template("pack.html").render(
