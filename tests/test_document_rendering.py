@@ -2,13 +2,18 @@
 
 import io
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from services.documents.rendering import OwnAssetsFetcher, RefusedFetchError, render_pdf, render_with_fetcher
+from services.settings import PROJECT_ROOT
 from tests.pdf_checks import pdf_bytes_contain, read_pdf
 
 
@@ -99,3 +104,36 @@ def test_own_assets_and_generated_images_are_served() -> None:
     )
     document = read_pdf(render_pdf(html, {"square.svg": svg}))
     assert document.title == "Probe"
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status
+
+
+def test_render_workers_end_when_the_process_that_started_them_is_killed() -> None:
+    script = (
+        "import asyncio, multiprocessing\n"
+        "from services.documents.worker import RenderPool\n"
+        "async def main():\n"
+        "    pool = RenderPool(1)\n"
+        "    await pool.render('<p>x</p>', {}, 'pdfua')\n"
+        "    print(' '.join(str(child.pid) for child in multiprocessing.active_children()), flush=True)\n"
+        "    await asyncio.sleep(60)\n"
+        "asyncio.run(main())\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+    ) as parent:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert workers and all(_running(pid) for pid in workers)
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 15
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_running(pid) for pid in workers)

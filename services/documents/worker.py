@@ -3,6 +3,9 @@
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -10,6 +13,17 @@ from concurrent.futures.process import BrokenProcessPool
 from services.documents.rendering import Variant, render_pdf
 
 logger = logging.getLogger(__name__)
+
+
+def _exit_with(parent: int) -> None:
+    """Runs in each worker: end it when the process that started it is gone, however that went."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class RenderPool:
@@ -27,7 +41,12 @@ class RenderPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             # Spawned, not forked: the parent runs threads and an event loop a fork would copy.
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with,
+                initargs=(os.getpid(),),
+            )
         return self._executor
 
     async def render(self, html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
