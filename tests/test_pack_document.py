@@ -57,7 +57,9 @@ def _outline(reader: PdfReader) -> list[tuple[str, int]]:
             if isinstance(item, list):
                 walk(item)
             else:
-                found.append((item.title, reader.get_destination_page_number(item) + 1))
+                page = reader.get_destination_page_number(item)
+                assert page is not None, item.title
+                found.append((item.title, page + 1))
 
     walk(reader.outline)
     return found
