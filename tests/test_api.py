@@ -271,7 +271,7 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
         "/api/v1/translations/import", "/api/v1/me/tokens/{token_id}", "/api/v1/users/{user_id}",
         "/api/v1/themes/{slug}", "/api/v1/audit", "/api/v1/delegations", "/api/v1/delegations/{delegation_id}",
         "/api/v1/delegations/{delegation_id}/suggestions", "/api/v1/delegations/{delegation_id}/pack",
-        "/api/v1/delegations/{delegation_id}/pack/readiness",
+        "/api/v1/delegations/{delegation_id}/pack/readiness", "/api/v1/delegations/{delegation_id}/pack.pdf",
     }  # fmt: skip
     for kind in ("solutions", "cases"):
         expected |= {
