@@ -3,10 +3,10 @@
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from advanced_alchemy.base import BigIntAuditBase
-from advanced_alchemy.types import JsonB
+from advanced_alchemy.base import BigIntAuditBase, BigIntBase
+from advanced_alchemy.types import DateTimeUTC, JsonB
 from msgspec import Meta
-from sqlalchemy import ForeignKey, Integer
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalogue.accounts import OUTSIDE_CATALOGUE
@@ -104,3 +104,32 @@ def pack_problems(
             if visit.visit_site is not None and visit.visit_site not in known["visit_site"]:
                 problems.append(f"{where}: no visit site {visit.visit_site!r}")
     return problems
+
+
+class ShareLink(BigIntBase):
+    """A link that lets a delegation open its pack without an account; only the secret's digest is kept."""
+
+    __tablename__ = "share_link"
+    __table_args__ = {"info": OUTSIDE_CATALOGUE}
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    #: False: the pack opens in the browser for reading, and is not offered for download.
+    allow_download: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PackDownload(BigIntBase):
+    """How often a pack was opened in one language on one day; nothing about who opened it."""
+
+    __tablename__ = "pack_download"
+    __table_args__ = (
+        UniqueConstraint("delegation_id", "language", "day", name="uq_pack_download_delegation_language_day"),
+        {"info": OUTSIDE_CATALOGUE},
+    )
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    day: Mapped[dt.date] = mapped_column(Date)
+    count: Mapped[int] = mapped_column(Integer, default=0)

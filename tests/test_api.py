@@ -272,6 +272,8 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
         "/api/v1/themes/{slug}", "/api/v1/audit", "/api/v1/delegations", "/api/v1/delegations/{delegation_id}",
         "/api/v1/delegations/{delegation_id}/suggestions", "/api/v1/delegations/{delegation_id}/pack",
         "/api/v1/delegations/{delegation_id}/pack/readiness", "/api/v1/delegations/{delegation_id}/pack.pdf",
+        "/api/v1/delegations/{delegation_id}/share-links", "/api/v1/delegations/{delegation_id}/share-links/{link_id}",
+        "/api/v1/delegations/{delegation_id}/downloads",
     }  # fmt: skip
     for kind in ("solutions", "cases"):
         expected |= {

@@ -223,7 +223,9 @@ def test_the_matrix_covers_every_editing_route(matrix: Matrix) -> None:
     # Delegations have one owner each: their own matrix is in test_delegations.
     covered |= {("POST", "/api/v1/delegations"), ("PUT", "/api/v1/delegations/{delegation_id}"),
                 ("DELETE", "/api/v1/delegations/{delegation_id}"),
-                ("PUT", "/api/v1/delegations/{delegation_id}/pack")}  # fmt: skip
+                ("PUT", "/api/v1/delegations/{delegation_id}/pack"),
+                ("POST", "/api/v1/delegations/{delegation_id}/share-links"),
+                ("DELETE", "/api/v1/delegations/{delegation_id}/share-links/{link_id}")}  # fmt: skip
     covered = {
         (
             method,

@@ -29,6 +29,13 @@ async def pack_source(
     if locale not in CONTENT_LOCALES:
         raise InvalidInput("lang", f"use one of {', '.join(CONTENT_LOCALES)}")
     delegation = await delegations.load(session, actor, delegation_id, now)
+    return await source_of(session, delegation, locale, base_url)
+
+
+async def source_of(session: AsyncSession, delegation: Delegation, locale: str, base_url: str) -> BrochureSource:
+    """The pack of ``delegation`` in ``locale``, for whoever was already allowed to see it."""
+    if locale not in CONTENT_LOCALES:
+        raise InvalidInput("lang", f"use one of {', '.join(CONTENT_LOCALES)}")
     pack_lock = await session.scalar(select(Pack.lock).where(Pack.delegation_id == delegation.id))
     owner = await session.scalar(select(UserAccount.display_name).where(UserAccount.id == delegation.owner_id))
     # Every version of the delegation, the pack and the catalogue has its own key: repeated
@@ -88,6 +95,13 @@ async def pack_pdf(
 ) -> RenderedDocument:
     """The pack as a tagged PDF from the document cache, rendered first when the cache lacks it."""
     source = await pack_source(session, actor, delegation_id, locale, base_url, now)
+    return await rendered(source, delegation_id, locale, cache, pool)
+
+
+async def rendered(
+    source: BrochureSource, delegation_id: int, locale: str, cache: DocumentCache, pool: RenderPool
+) -> RenderedDocument:
+    """``source`` as a tagged PDF from the document cache, rendered first when the cache lacks it."""
     key = document_key(source.html, source.images, "pdfua")
 
     async def render() -> bytes:

@@ -2,6 +2,7 @@
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
@@ -11,7 +12,7 @@ from litestar.response import File
 from catalogue.delegations import DelegationRecord
 from catalogue.packs import PackRecord
 from i18n.locales import INTERFACE_LOCALES, negotiate
-from services import delegations, packs, suggestions
+from services import delegations, packs, sharing, suggestions
 from services.delegations import DelegationView
 from services.documents import pack_service
 from services.packs import LanguageReadiness, PackView
@@ -33,6 +34,13 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def _problem(description: str) -> ResponseSpec:
     return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
+
+
+class LinkRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    #: Days the link works.
+    days: Annotated[int, msgspec.Meta(ge=1, le=sharing.MAX_DAYS)] = 30
+    #: False: the pack opens for reading in the browser and is not offered for download.
+    allow_download: bool = True
 
 
 class DelegationsApi(Controller):
@@ -150,6 +158,41 @@ class DelegationsApi(Controller):
                 "Cache-Control": "private, no-cache",
             },
         )
+
+    @post("/{delegation_id:int}/share-links", summary="Share the pack by a link")
+    async def share(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        actor: SignedIn,
+        delegation_id: FromPath[int],
+        data: JSONBody[LinkRequest],
+    ) -> Response[sharing.NewLink]:
+        """A link with 256 random bits that opens the pack without an account; its address is shown only here."""
+        base = request.app.state.settings.base_url
+        made = await sharing.create_link(db_session, actor, delegation_id, data.days, data.allow_download, base, now())
+        return Response(made, status_code=201, headers=NO_STORE)
+
+    @get("/{delegation_id:int}/share-links", summary="The pack's share links")
+    async def shared(
+        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int]
+    ) -> Response[list[sharing.LinkInfo]]:
+        """Every link made for the delegation, newest first, without their secrets."""
+        return Response(await sharing.links(db_session, actor, delegation_id, now()), headers=NO_STORE)
+
+    @delete("/{delegation_id:int}/share-links/{link_id:int}", summary="Revoke a share link", status_code=204)
+    async def unshare(
+        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int], link_id: FromPath[int]
+    ) -> None:
+        """The link stops working at once."""
+        await sharing.revoke(db_session, actor, delegation_id, link_id, now())
+
+    @get("/{delegation_id:int}/downloads", summary="How often the pack was opened")
+    async def downloads(
+        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int]
+    ) -> Response[list[sharing.DownloadCount]]:
+        """Openings per language and day; nothing about who opened it."""
+        return Response(await sharing.downloads(db_session, actor, delegation_id, now()), headers=NO_STORE)
 
     @get("/{delegation_id:int}/pack/readiness", summary="Whether each language of the pack is ready")
     async def readiness(

@@ -1,0 +1,56 @@
+"""What a delegation sees through a share link: a small page with its pack in each language."""
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, get
+from litestar.params import FromPath, QueryParameter
+from litestar.response import File
+
+from i18n import formatting
+from services import sharing
+from services.documents import pack_service
+from services.errors import NotFound
+from services.web.auth import now
+from services.web.dependencies import Session
+from services.web.pages import render
+
+#: A share link's address must not travel on to other sites, and is not for search engines.
+PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow", "Cache-Control": "private, no-store"}
+
+
+@get("/shared/{secret:str}", include_in_schema=False)
+async def shared_page(request: Request[Any, Any, Any], db_session: Session, secret: FromPath[str]) -> Response[str]:
+    delegation, link = await sharing.opened(db_session, secret, now())
+    languages = [(code, formatting.language(code, code)) for code in delegation.languages]
+    response = render(request, "shared.html", delegation=delegation, link=link, secret=secret, pack_languages=languages)
+    response.headers.update(PRIVATE)
+    return response
+
+
+@get("/shared/{secret:str}/pack.pdf", include_in_schema=False)
+async def shared_pack(
+    request: Request[Any, Any, Any],
+    db_session: Session,
+    secret: FromPath[str],
+    lang: Annotated[str, QueryParameter(pattern=r"^[a-z]{2}$")],
+) -> File:
+    delegation, link = await sharing.opened(db_session, secret, now())
+    if lang not in delegation.languages:
+        raise NotFound("pack language", lang)
+    state = request.app.state
+    source = await pack_service.source_of(db_session, delegation, lang, state.settings.base_url)
+    document = await pack_service.rendered(source, delegation.id, lang, state.document_cache, state.render_pool)
+    await sharing.count_download(db_session, delegation.id, lang, now())
+    disposition = "attachment" if link.allow_download else "inline"
+    return File(
+        path=document.path,
+        media_type="application/pdf",
+        headers={
+            **PRIVATE,
+            "Content-Disposition": f'{disposition}; filename="pack-{lang}.pdf"',
+            "Content-Language": lang,
+        },
+    )
+
+
+SHARED_PAGES = [shared_page, shared_pack]
