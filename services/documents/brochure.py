@@ -236,6 +236,31 @@ def _qr_code(url: str) -> bytes:
     return buffer.getvalue()
 
 
+def _shown_case(
+    case: v.CaseDetail,
+    locale: str,
+    rates: list[v.ExchangeRateView],
+    _: Gettext,
+    notes: _Footnotes,
+    images: dict[str, bytes],
+    chart_prefix: str,
+) -> ShownCase:
+    """A case as printed: its first outcomes (charts named ``chart_prefix`` and a number) and its cost."""
+    outcomes = [
+        _outcome(outcome, locale, _, notes, images, f"{chart_prefix}{number}.svg")
+        for number, outcome in enumerate(case.outcomes[:MAX_OUTCOMES], start=1)
+    ]
+    return ShownCase(
+        title=shown(case.title),
+        summary=shown(case.summary),
+        place=_place(case, locale),
+        period=formatting.years(case.from_year, case.to_year),
+        demo=case.demo,
+        outcomes=outcomes,
+        cost=_cost(case.cost, locale, rates, _, notes),
+    )
+
+
 def build_brochure(
     solution: v.SolutionDetail,
     cases: list[v.CaseDetail],
@@ -252,23 +277,10 @@ def build_brochure(
     """
     notes = _Footnotes(_, locale)
     images: dict[str, bytes] = {"qr.svg": _qr_code(live_url)}
-    shown_cases = []
-    for case_number, case in enumerate(_strongest(cases), start=1):
-        outcomes = [
-            _outcome(outcome, locale, _, notes, images, f"chart-{case_number}-{number}.svg")
-            for number, outcome in enumerate(case.outcomes[:MAX_OUTCOMES], start=1)
-        ]
-        shown_cases.append(
-            ShownCase(
-                title=shown(case.title),
-                summary=shown(case.summary),
-                place=_place(case, locale),
-                period=formatting.years(case.from_year, case.to_year),
-                demo=case.demo,
-                outcomes=outcomes,
-                cost=_cost(case.cost, locale, rates, _, notes),
-            )
-        )
+    shown_cases = [
+        _shown_case(case, locale, rates, _, notes, images, f"chart-{number}-")
+        for number, case in enumerate(_strongest(cases), start=1)
+    ]
     theme_names = [themes[slug].label.text for slug in solution.themes if slug in themes]
     contact = provider.contact
     contact_lines = [line for line in (contact.name, contact.phone) if line] if contact else []
@@ -319,19 +331,7 @@ def build_case_section(
     """The case as a brochure shows it, for readers of ``locale``; chart names start with ``image_prefix``."""
     notes = _Footnotes(_, locale)
     images: dict[str, bytes] = {}
-    outcomes = [
-        _outcome(outcome, locale, _, notes, images, f"{image_prefix}chart-{number}.svg")
-        for number, outcome in enumerate(case.outcomes[:MAX_OUTCOMES], start=1)
-    ]
-    shown_case = ShownCase(
-        title=shown(case.title),
-        summary=shown(case.summary),
-        place=_place(case, locale),
-        period=formatting.years(case.from_year, case.to_year),
-        demo=case.demo,
-        outcomes=outcomes,
-        cost=_cost(case.cost, locale, rates, _, notes),
-    )
+    shown_case = _shown_case(case, locale, rates, _, notes, images, f"{image_prefix}chart-")
     notes_shown = _language_notes([case.title, case.summary], locale, _)
     return CaseSection(case=shown_case, sources=notes.sources, images=images, language_notes=notes_shown)
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 
@@ -18,7 +17,7 @@ from services.accounts import Actor
 from services.people import AuditEntry
 from services.web.auth import SIGNED_IN, client_of, now, provide_signed_in, session_cookie, session_cookie_name
 from services.web.dependencies import Session, SignedIn
-from services.web.problems import PROBLEM_JSON, ProblemDetails
+from services.web.problems import problem_spec
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=200)]
 
@@ -96,10 +95,6 @@ def _account(user: UserAccount, organisation: str | None) -> Account:
     )
 
 
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
-
-
 class AccountsApi(Controller):
     path = "/api/v1"
     tags = ["accounts"]  # noqa: RUF012 - Litestar's declarative form
@@ -109,7 +104,7 @@ class AccountsApi(Controller):
     @post(
         "/session",
         summary="Sign in",
-        responses={401: _problem("Wrong address or password."), 429: _problem("Too many failed logins.")},
+        responses={401: problem_spec("Wrong address or password."), 429: problem_spec("Too many failed logins.")},
     )
     async def sign_in(
         self, request: Request[Any, Any, Any], db_session: Session, data: JSONBody[Credentials]

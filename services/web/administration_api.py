@@ -4,28 +4,22 @@ from typing import Any
 
 from litestar import Controller, post, put
 from litestar.di import Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from catalogue.records import OrganisationRecord, ThemeRecord
 from services import administration
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.problems import PROBLEM_JSON, ProblemDetails
-
-
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
-
+from services.web.problems import problem_spec
 
 _ADMIN: dict[str, Any] = {
     "tags": ["administration"],
     "dependencies": {"actor": Provide(provide_signed_in)},
     "security": SIGNED_IN,
     "responses": {
-        401: _problem("No session and no API token."),
-        403: _problem("Only administrators manage organisations and themes."),
-        422: _problem("The record breaks a catalogue rule; each problem is listed."),
+        401: problem_spec("No session and no API token."),
+        403: problem_spec("Only administrators manage organisations and themes."),
+        422: problem_spec("The record breaks a catalogue rule; each problem is listed."),
     },
 }
 

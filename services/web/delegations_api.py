@@ -5,7 +5,6 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
 
@@ -19,7 +18,7 @@ from services.packs import LanguageReadiness, PackView
 from services.suggestions import Suggestions
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.problems import PROBLEM_JSON, ProblemDetails
+from services.web.problems import problem_spec
 
 IfMatch = Annotated[
     str | None,
@@ -30,10 +29,6 @@ IfMatch = Annotated[
 ReasonLang = Annotated[str, QueryParameter(description="Language of the reasons and titles.", pattern=r"^[a-z]{2}$")]
 PackLang = Annotated[str, QueryParameter(description="The pack's language (a content locale).", pattern=r"^[a-z]{2}$")]
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
 
 
 class LinkRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -49,10 +44,10 @@ class DelegationsApi(Controller):
     dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
     security = SIGNED_IN
     responses = {  # noqa: RUF012 - Litestar's declarative form
-        401: _problem("No session and no API token."),
-        403: _problem("Only export advisers and administrators work with delegations."),
-        404: _problem("No such delegation, or one of another adviser."),
-        422: _problem("The description breaks a rule (languages, dates, themes); each problem is listed."),
+        401: problem_spec("No session and no API token."),
+        403: problem_spec("Only export advisers and administrators work with delegations."),
+        404: problem_spec("No such delegation, or one of another adviser."),
+        422: problem_spec("The description breaks a rule (languages, dates, themes); each problem is listed."),
     }
 
     @get("/", summary="Your delegations")

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from catalogue.content import (
@@ -22,7 +21,7 @@ from services.errors import InvalidInput
 from services.review import QueueItem, Review, VersionInfo
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.problems import PROBLEM_JSON, ProblemDetails
+from services.web.problems import problem_spec
 
 IfMatch = Annotated[
     str | None,
@@ -57,18 +56,14 @@ class Comment(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     comment: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
 
 
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
-
-
 _REFUSALS = {
-    401: _problem("No session and no API token."),
-    403: _problem("The account may see the entry but not do this; nothing was changed."),
-    404: _problem("No such entry, or not one this account may edit."),
-    409: _problem("The entry's state does not allow this (for example, nothing was submitted)."),
-    412: _problem("The entry changed since the given ETag; the current one is in `ETag`."),
-    422: _problem("The content breaks a catalogue rule; each problem is listed."),
-    428: _problem("`If-Match` is missing; the current ETag is in `ETag`."),
+    401: problem_spec("No session and no API token."),
+    403: problem_spec("The account may see the entry but not do this; nothing was changed."),
+    404: problem_spec("No such entry, or not one this account may edit."),
+    409: problem_spec("The entry's state does not allow this (for example, nothing was submitted)."),
+    412: problem_spec("The entry changed since the given ETag; the current one is in `ETag`."),
+    422: problem_spec("The content breaks a catalogue rule; each problem is listed."),
+    428: problem_spec("`If-Match` is missing; the current ETag is in `ETag`."),
 }
 NO_STORE = {"Cache-Control": "no-store"}
 

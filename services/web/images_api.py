@@ -6,7 +6,6 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import File
 
@@ -14,7 +13,7 @@ from services import image_store
 from services.errors import NotFound
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.problems import PROBLEM_JSON, ProblemDetails
+from services.web.problems import problem_spec
 
 #: The largest request body an upload route reads at all; the intake's own limit is lower.
 MAX_UPLOAD_BYTES = 10_000_000
@@ -29,10 +28,6 @@ class StoredImage(msgspec.Struct, frozen=True):
     height: int
 
 
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
-
-
 def image_folder(request: Request[Any, Any, Any]) -> Any:
     return request.app.state.settings.data_dir / "images"
 
@@ -45,11 +40,11 @@ def image_folder(request: Request[Any, Any, Any]) -> Any:
     request_max_body_size=MAX_UPLOAD_BYTES,
     security=SIGNED_IN,
     responses={
-        401: _problem("No session and no API token."),
-        403: _problem("Translators do not upload images."),
-        413: _problem("The file is larger than 8 MB."),
-        415: _problem("The content is not a JPEG, PNG or WebP image (the name is never trusted)."),
-        422: _problem("The image is too large in pixels or cannot be decoded."),
+        401: problem_spec("No session and no API token."),
+        403: problem_spec("Translators do not upload images."),
+        413: problem_spec("The file is larger than 8 MB."),
+        415: problem_spec("The content is not a JPEG, PNG or WebP image (the name is never trusted)."),
+        422: problem_spec("The image is too large in pixels or cannot be decoded."),
     },
 )
 async def upload_image(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[StoredImage]:

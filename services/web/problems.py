@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 
 from services.errors import (
     CatalogueError,
@@ -61,6 +62,11 @@ def problem(
         title=HTTPStatus(status).phrase, status=status, detail=detail, instance=request.url.path, invalid_params=invalid
     )
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_spec(description: str) -> ResponseSpec:
+    """An OpenAPI response that answers with problem details."""
+    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
 
 
 #: The status each refusal of a use case is answered with.

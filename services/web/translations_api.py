@@ -4,7 +4,6 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
 
 from services import glossary, translation_work
@@ -12,7 +11,7 @@ from services.translation_files import TranslationFile, from_po, from_xliff, to_
 from services.translation_work import Completeness, ImportResult
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.problems import PROBLEM_JSON, ProblemDetails
+from services.web.problems import problem_spec
 
 Format = Annotated[
     Literal["xliff", "po"], QueryParameter(name="format", description="`xliff` (XLIFF 2.0) or `po` (gettext).")
@@ -21,10 +20,6 @@ Target = Annotated[str, QueryParameter(description="The locale translated into, 
 TitleLang = Annotated[str, QueryParameter(description="Locale to give entry titles in.", pattern=r"^[a-z]{2}$")]
 MEDIA_TYPES = {"xliff": "application/xliff+xml", "po": "text/x-gettext-translation"}
 MAX_FILE_BYTES = 5_000_000
-
-
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
 
 
 def encode(file: TranslationFile, kind: str) -> bytes:
@@ -41,8 +36,8 @@ class TranslationsApi(Controller):
     dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
     security = SIGNED_IN
     responses = {  # noqa: RUF012 - Litestar's declarative form
-        401: _problem("No session and no API token."),
-        403: _problem("The account does not translate into this locale."),
+        401: problem_spec("No session and no API token."),
+        403: problem_spec("The account does not translate into this locale."),
     }
 
     @get("/completeness", summary="How far entries are translated")
@@ -72,8 +67,8 @@ class TranslationsApi(Controller):
         status_code=200,
         request_max_body_size=MAX_FILE_BYTES,
         responses={
-            409: _problem("The source changed since export, or a draft changed a text meanwhile; nothing changed."),
-            422: _problem("The file is malformed or its source texts were edited; nothing changed."),
+            409: problem_spec("The source changed since export, or a draft changed a text meanwhile; nothing changed."),
+            422: problem_spec("The file is malformed or its source texts were edited; nothing changed."),
         },
     )
     async def import_file(
