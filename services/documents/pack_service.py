@@ -26,8 +26,6 @@ async def pack_source(
     session: AsyncSession, actor: Actor, delegation_id: int, locale: str, base_url: str, now: dt.datetime
 ) -> BrochureSource:
     """The delegation's pack in ``locale``, laid out as HTML with the images it refers to."""
-    if locale not in CONTENT_LOCALES:
-        raise InvalidInput("lang", f"use one of {', '.join(CONTENT_LOCALES)}")
     delegation = await delegations.load(session, actor, delegation_id, now)
     return await source_of(session, delegation, locale, base_url)
 
