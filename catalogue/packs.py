@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from advanced_alchemy.base import BigIntAuditBase, BigIntBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
 from msgspec import Meta
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalogue.accounts import OUTSIDE_CATALOGUE
@@ -133,3 +133,32 @@ class PackDownload(BigIntBase):
     language: Mapped[str] = mapped_column(String(8))
     day: Mapped[dt.date] = mapped_column(Date)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PackRender(BigIntBase):
+    """One generation of a pack in one language: its progress, and once done the file and what went into it."""
+
+    __tablename__ = "pack_render"
+    __table_args__ = (
+        Index("ix_pack_render_delegation_language", "delegation_id", "language"),
+        Index("ix_pack_render_status", "status"),
+        {"info": OUTSIDE_CATALOGUE},
+    )
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    #: queued, running, done or failed.
+    status: Mapped[str] = mapped_column(String(10))
+    #: What the job is doing: waiting, loading, rendering, storing or finished.
+    stage: Mapped[str] = mapped_column(String(10))
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    #: The document cache key of the finished file.
+    document_key: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(200))
+    #: The versions of the delegation, the pack and each entry the file was made from.
+    versions: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
