@@ -78,8 +78,7 @@ async def write_brochure(settings: Settings, slug: str, locale: str, variant: Va
     return render_pdf(source.html, source.images, variant)
 
 
-def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
-    """Run one command; returns the process exit status."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply database migrations")
@@ -98,7 +97,15 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     admin_parser.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     serve_parser = commands.add_parser("serve", help="migrate, seed an empty database and serve the catalogue")
     serve_parser.add_argument("--no-seed", action="store_true", help="do not load the demo catalogue")
-    args = parser.parse_args(argv)
+    commands.add_parser(
+        "render-worker", help="generate packs from the shared queue named by QUEUE_URL (Redis or PostgreSQL)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
+    """Run one command; returns the process exit status."""
+    args = _parser().parse_args(argv)
     settings = settings or Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     data_dir = getattr(args, "data", None) or settings.demo_data_dir
@@ -121,6 +128,16 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
             demo = None if args.data else DEMO_ACCOUNTS
             loaded = asyncio.run(seed(settings, data_dir, only_if_empty=True, accounts=demo))
             print("demo catalogue loaded" if loaded else "catalogue not empty: nothing loaded")
+        elif args.command == "render-worker":
+            if not settings.queue_url:
+                print(
+                    "set QUEUE_URL (redis://… or postgresql://…) to the queue the app hands its jobs to",
+                    file=sys.stderr,
+                )
+                return 2
+            from services.documents.queue import work
+
+            asyncio.run(work(settings))
         elif args.command == "serve":
             if not args.no_seed and asyncio.run(seed(settings, data_dir, only_if_empty=True, accounts=DEMO_ACCOUNTS)):
                 logger.info("loaded the demo catalogue into the empty database")

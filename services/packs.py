@@ -56,7 +56,7 @@ class LanguageReadiness(msgspec.Struct, frozen=True, kw_only=True):
     missing: list[Missing]
 
 
-async def _titles(session: AsyncSession, items: list[PackItem]) -> dict[tuple[str, str], LocalisedText]:
+async def titles(session: AsyncSession, items: list[PackItem]) -> dict[tuple[str, str], LocalisedText]:
     """The title of each published item, by kind and slug."""
     found: dict[tuple[str, str], LocalisedText] = {}
     for kind, model in _MODELS.items():
@@ -71,7 +71,7 @@ async def _titles(session: AsyncSession, items: list[PackItem]) -> dict[tuple[st
     return found
 
 
-async def _published(session: AsyncSession) -> dict[str, set[str]]:
+async def published(session: AsyncSession) -> dict[str, set[str]]:
     return {
         "solution": set(await session.scalars(select(t.Solution.slug).where(t.Solution.is_published))),
         "case": set(await session.scalars(select(t.CaseResult.slug).where(t.CaseResult.is_published))),
@@ -93,10 +93,10 @@ async def view(session: AsyncSession, actor: Actor, delegation_id: int, locale: 
     delegation = await delegations.load(session, actor, delegation_id, now)
     pack = await _pack(session, delegation.id)
     record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
-    titles = await _titles(session, record.items)
+    found = await titles(session, record.items)
     items = []
     for item in record.items:
-        title = titles.get((item.kind, item.slug))
+        title = found.get((item.kind, item.slug))
         shown = resolve(title, locale) if title else None
         items.append(
             ItemView(kind=item.kind, slug=item.slug, title=shown.text if shown else item.slug,
@@ -127,7 +127,7 @@ async def save(
     current = _etag(delegation.id, pack)
     editing.check_precondition(if_match, current)
     problems = pack_problems(
-        record, delegation.starts_on, delegation.ends_on, list(delegation.languages), await _published(session)
+        record, delegation.starts_on, delegation.ends_on, list(delegation.languages), await published(session)
     )
     if problems:
         raise InvalidCatalogueData(problems)
@@ -164,12 +164,12 @@ async def readiness(
     delegation = await delegations.load(session, actor, delegation_id, now)
     pack = await _pack(session, delegation.id)
     record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
-    titles = await _titles(session, record.items)
+    found = await titles(session, record.items)
     report = []
     for language in delegation.languages:
         missing = []
         for item in record.items:
-            title = titles.get((item.kind, item.slug))
+            title = found.get((item.kind, item.slug))
             if title is None:
                 continue
             shown = resolve(title, language)

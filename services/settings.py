@@ -30,6 +30,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: ``user:password@`` when it needs them); empty: links are written to the log.
     smtp_url: str = ""
     mail_from: str = "Smart Denmark catalogue <no-reply@localhost>"
+    #: Shared queue for pack generations (``redis://…`` or ``postgresql://…``); empty: jobs run beside the app.
+    queue_url: str = ""
+    queue_name: str = "pack-renders"
+    #: Seconds a queued job may stay silent before another worker takes it over.
+    render_heartbeat_seconds: int = 30
+    #: Seconds one pack generation may take at most.
+    render_timeout_seconds: int = 900
     #: Whether cookies are sent only over HTTPS; default: whether the public address is HTTPS.
     cookie_secure: bool | None = None
 
@@ -47,7 +54,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         """Settings from ``DATABASE_URL``, ``HOST``, ``PORT``, ``PUBLIC_URL``, ``DATA_DIR``, ``VIEW_CACHE_ENTRIES``,
-        ``RENDER_WORKERS``, ``DOCUMENT_CACHE_BYTES``, ``SMTP_URL``, ``MAIL_FROM``, ``COOKIE_SECURE`` and ``DEBUG``."""
+        ``RENDER_WORKERS``, ``DOCUMENT_CACHE_BYTES``, ``SMTP_URL``, ``MAIL_FROM``, ``COOKIE_SECURE``, ``QUEUE_URL``,
+        ``QUEUE_NAME``, ``RENDER_HEARTBEAT_SECONDS``, ``RENDER_TIMEOUT_SECONDS`` and ``DEBUG``."""
         data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "var").resolve()
         default_url = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
         numbers = {}
@@ -56,6 +64,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("VIEW_CACHE_ENTRIES", 2048),
             ("RENDER_WORKERS", 2),
             ("DOCUMENT_CACHE_BYTES", 2 * 10**9),
+            ("RENDER_HEARTBEAT_SECONDS", 30),
+            ("RENDER_TIMEOUT_SECONDS", 900),
         )
         for name, default in defaults:
             try:
@@ -76,6 +86,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             smtp_url=env.get("SMTP_URL") or "",
             mail_from=env.get("MAIL_FROM") or cls.mail_from,
             cookie_secure=_flag(env.get("COOKIE_SECURE")),
+            queue_url=env.get("QUEUE_URL") or "",
+            queue_name=env.get("QUEUE_NAME") or cls.queue_name,
+            render_heartbeat_seconds=numbers["RENDER_HEARTBEAT_SECONDS"],
+            render_timeout_seconds=numbers["RENDER_TIMEOUT_SECONDS"],
         )
 
 

@@ -49,14 +49,16 @@ class RenderPool:
             )
         return self._executor
 
-    async def render(self, html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
-        """The PDF of ``html``, rendered in a worker process."""
+    async def render(self, html: str, images: Mapping[str, bytes], variant: Variant, *, retry: bool = True) -> bytes:
+        """The PDF of ``html``, rendered in a worker process; with ``retry``, once more if that process dies."""
         loop = asyncio.get_running_loop()
         try:
             pdf = await loop.run_in_executor(self._pool(), render_pdf, html, dict(images), variant)
         except BrokenProcessPool:
             logger.warning("a rendering process died; starting new ones")
             self.close()
+            if not retry:
+                raise
             pdf = await loop.run_in_executor(self._pool(), render_pdf, html, dict(images), variant)
         self.renders += 1
         return pdf

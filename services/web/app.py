@@ -15,7 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from catalogue.database import async_engine
+from services.documents import pack_jobs
 from services.documents.cache import DocumentCache
+from services.documents.queue import QueuedJobs
 from services.documents.rendering import ASSET_DIR
 from services.documents.worker import RenderPool
 from services.errors import CatalogueError, InvalidQuery, NotAuthenticated, NotFound, RenderFailedError
@@ -85,6 +87,11 @@ def create_app(settings: Settings) -> Litestar:
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
     )
+    document_cache = DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes)
+    runner = pack_jobs.Runner(
+        sessions=pack_jobs.session_factory(engine), cache=document_cache, pool=render_pool, base_url=settings.base_url
+    )
+    jobs = QueuedJobs(settings) if settings.queue_url else pack_jobs.LocalJobs(runner)
     app = Litestar(
         route_handlers=[
             healthz,
@@ -132,12 +139,14 @@ def create_app(settings: Settings) -> Litestar:
         state=State(
             {
                 "settings": settings,
-                "document_cache": DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes),
+                "document_cache": document_cache,
+                "pack_jobs": jobs,
                 "render_pool": render_pool,
                 "mailer": Mailer(settings.smtp_url, settings.mail_from),
             }
         ),
-        on_shutdown=[engine.dispose, render_pool.close],
+        on_startup=[jobs.start],
+        on_shutdown=[jobs.close, engine.dispose, render_pool.close],
         debug=settings.debug,
     )
     # Before routing, so that every GET route answers HEAD as well.

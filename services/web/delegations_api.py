@@ -13,7 +13,7 @@ from catalogue.packs import PackRecord
 from i18n.locales import INTERFACE_LOCALES, negotiate
 from services import delegations, packs, sharing, suggestions
 from services.delegations import DelegationView
-from services.documents import pack_service
+from services.documents import pack_jobs, pack_service
 from services.packs import LanguageReadiness, PackView
 from services.suggestions import Suggestions
 from services.web.auth import SIGNED_IN, now, provide_signed_in
@@ -36,6 +36,11 @@ class LinkRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     days: Annotated[int, msgspec.Meta(ge=1, le=sharing.MAX_DAYS)] = 30
     #: False: the pack opens for reading in the browser and is not offered for download.
     allow_download: bool = True
+
+
+class RenderRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    #: Languages to generate; each must be one of the delegation's.
+    languages: Annotated[list[str], msgspec.Meta(min_length=1, max_length=5)]
 
 
 class DelegationsApi(Controller):
@@ -195,6 +200,72 @@ class DelegationsApi(Controller):
     ) -> Response[list[LanguageReadiness]]:
         """Per language: the items without an approved translation, and the language shown instead."""
         return Response(await packs.readiness(db_session, actor, delegation_id, now()), headers=NO_STORE)
+
+    @post("/{delegation_id:int}/renders", summary="Generate the pack in the background", status_code=202)
+    async def generate(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        actor: SignedIn,
+        delegation_id: FromPath[int],
+        data: JSONBody[RenderRequest],
+    ) -> Response[list[pack_jobs.RenderView]]:
+        """One job per language; a language already being generated keeps its job. Watch them at `GET …/renders`."""
+        views, new = await pack_jobs.request(db_session, actor, delegation_id, data.languages, now())
+        for render_id in new:
+            await request.app.state.pack_jobs.submit(render_id)
+        return Response(views, status_code=202, headers=NO_STORE)
+
+    @get("/{delegation_id:int}/renders", summary="The pack's generations and their progress")
+    async def generations(
+        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int]
+    ) -> Response[list[pack_jobs.RenderView]]:
+        """Newest first: status, stage, progress in percent and attempts."""
+        return Response(await pack_jobs.renders(db_session, actor, delegation_id, now()), headers=NO_STORE)
+
+    @get("/{delegation_id:int}/renders/{render_id:int}", summary="One generation")
+    async def generation(
+        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int], render_id: FromPath[int]
+    ) -> Response[pack_jobs.RenderView]:
+        """Its status, stage and progress."""
+        found = await pack_jobs.one(db_session, actor, delegation_id, render_id, now())
+        return Response(pack_jobs.view_of(found), headers=NO_STORE)
+
+    @get(
+        "/{delegation_id:int}/renders/{render_id:int}/pdf",
+        summary="The file a generation made",
+        media_type="application/pdf",
+        responses={409: problem_spec("The generation has not finished, or failed.")},
+    )
+    async def generated(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        actor: SignedIn,
+        delegation_id: FromPath[int],
+        render_id: FromPath[int],
+    ) -> File:
+        """The PDF exactly as that generation made it."""
+        found = await pack_jobs.one(db_session, actor, delegation_id, render_id, now())
+        path = pack_jobs.file_of(found, request.app.state.document_cache)
+        return File(
+            path=path,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="delegation-{delegation_id}-{found.language}.pdf"',
+                "ETag": f'"{found.document_key}"',
+                "Content-Language": found.language,
+                "Cache-Control": "private, no-cache",
+            },
+        )
+
+    @get("/{delegation_id:int}/pack/freshness", summary="Whether the generated files are outdated")
+    async def fresh(
+        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int], lang: ReasonLang = "en"
+    ) -> Response[list[pack_jobs.Freshness]]:
+        """Per language with a file: outdated or not, and which entries changed since, field by field."""
+        report = await pack_jobs.freshness(db_session, actor, delegation_id, _locale(lang), now())
+        return Response(report, headers=NO_STORE)
 
 
 def _locale(lang: str) -> str:

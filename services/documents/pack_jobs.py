@@ -1,0 +1,416 @@
+"""Generating a pack as a background job: requested by an adviser, run by a worker, watched in the builder.
+
+A job is a ``pack_render`` row. Whoever runs it (a task beside the app, or a queue worker on
+another machine) moves it through its stages and, once the file is in the document cache,
+records the file's key and the version of every entry it was made from. A run that fails
+leaves the row for the next attempt; the file is written whole or not at all.
+"""
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+from sqlalchemy import select, update
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from catalogue import tables as t
+from catalogue.content import EntryKind, diff
+from catalogue.delegations import Delegation
+from catalogue.localised import resolve
+from catalogue.packs import Pack, PackItem, PackRecord, PackRender
+from catalogue.versions import EntryVersion
+from catalogue.vocabulary import VersionStatus
+from services import audit, delegations
+from services.accounts import Actor
+from services.documents.cache import DocumentCache, document_key
+from services.documents.pack_service import source_of
+from services.documents.worker import RenderPool
+from services.editing import decode_content
+from services.errors import Conflict, InvalidInput, NotFound
+from services.packs import published, titles
+
+logger = logging.getLogger(__name__)
+
+Status = Literal["queued", "running", "done", "failed"]
+UNFINISHED = ("queued", "running")
+#: How many times a job is run before it is marked failed.
+MAX_ATTEMPTS = 3
+#: Seconds a render of one pack item takes on a typical machine; the progress bar's estimate.
+_SECONDS_PER_ITEM = 0.15
+
+
+class RenderView(msgspec.Struct, frozen=True, kw_only=True):
+    """A pack generation as the builder shows it."""
+
+    id: int
+    language: str
+    status: str
+    stage: str
+    #: Percent done; while rendering, estimated from the pack's size.
+    progress: int
+    attempts: int
+    requested_at: dt.datetime
+    finished_at: dt.datetime | None
+    #: Present once the file is made.
+    document_key: str | None
+
+
+def view_of(render: PackRender) -> RenderView:
+    return RenderView(
+        id=render.id,
+        language=render.language,
+        status=render.status,
+        stage=render.stage,
+        progress=render.progress,
+        attempts=render.attempts,
+        requested_at=render.requested_at,
+        finished_at=render.finished_at,
+        document_key=render.document_key,
+    )
+
+
+async def request(
+    session: AsyncSession, actor: Actor, delegation_id: int, languages: list[str], now: dt.datetime
+) -> tuple[list[RenderView], list[int]]:
+    """Queue a generation of the pack in each of ``languages``; commits.
+
+    A language whose generation is already queued or running keeps it. Returns the views and
+    the ids of the jobs that still have to be handed to a runner.
+    """
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    unknown = [language for language in languages if language not in delegation.languages]
+    if unknown or not languages:
+        raise InvalidInput("languages", f"choose among the delegation's languages: {', '.join(delegation.languages)}")
+    running = {
+        render.language: render
+        for render in await session.scalars(
+            select(PackRender).where(
+                PackRender.delegation_id == delegation.id,
+                PackRender.language.in_(languages),
+                PackRender.status.in_(UNFINISHED),
+            )
+        )
+    }
+    chosen, new = [], []
+    for language in dict.fromkeys(languages):
+        render = running.get(language)
+        if render is None:
+            render = PackRender(
+                delegation_id=delegation.id,
+                language=language,
+                status="queued",
+                stage="waiting",
+                progress=0,
+                attempts=0,
+                requested_by_id=actor.id,
+                requested_at=now,
+                versions={},
+            )
+            session.add(render)
+            new.append(render)
+        chosen.append(render)
+    audit.record(
+        session, "pack-generation-requested", now, actor_id=actor.id, target=f"delegation/{delegation.id}",
+        languages=",".join(render.language for render in new),
+    )  # fmt: skip
+    await session.flush()
+    views, new_ids = [view_of(render) for render in chosen], [render.id for render in new]
+    await session.commit()
+    return views, new_ids
+
+
+async def renders(session: AsyncSession, actor: Actor, delegation_id: int, now: dt.datetime) -> list[RenderView]:
+    """The delegation's generations, newest first."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    rows = await session.scalars(
+        select(PackRender).where(PackRender.delegation_id == delegation.id).order_by(PackRender.id.desc()).limit(50)
+    )
+    return [view_of(render) for render in rows]
+
+
+async def one(session: AsyncSession, actor: Actor, delegation_id: int, render_id: int, now: dt.datetime) -> PackRender:
+    """One generation of a delegation ``actor`` may see."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    found = await session.scalar(
+        select(PackRender).where(PackRender.id == render_id, PackRender.delegation_id == delegation.id)
+    )
+    if found is None:
+        raise NotFound("pack generation", str(render_id))
+    return found
+
+
+def file_of(render: PackRender, cache: DocumentCache) -> Path:
+    """The file a finished generation made; :class:`Conflict` before that, or once the cache dropped it."""
+    if render.status != "done" or render.document_key is None:
+        raise Conflict(f"the generation is {render.status}, not done")
+    path = cache.get(render.document_key)
+    if path is None:
+        raise Conflict("the file is no longer kept; generate the pack again")
+    return path
+
+
+async def latest_done(session: AsyncSession, delegation_id: int, language: str) -> PackRender | None:
+    """The newest finished generation of a pack in ``language``."""
+    found: PackRender | None = await session.scalar(
+        select(PackRender)
+        .where(PackRender.delegation_id == delegation_id, PackRender.language == language, PackRender.status == "done")
+        .order_by(PackRender.id.desc())
+        .limit(1)
+    )
+    return found
+
+
+async def entry_versions(session: AsyncSession, record: PackRecord) -> list[dict[str, Any]]:
+    """The published version of each item; an entry never edited here is at version 1."""
+    numbers: dict[tuple[str, str], int] = {}
+    for kind, model, column in (
+        ("solution", t.Solution, EntryVersion.solution_id),
+        ("case", t.CaseResult, EntryVersion.case_id),
+    ):
+        slugs = [item.slug for item in record.items if item.kind == kind]
+        if slugs:
+            rows = await session.execute(
+                select(model.slug, EntryVersion.number)
+                .join(EntryVersion, column == model.id)
+                .where(model.slug.in_(slugs), EntryVersion.status == VersionStatus.PUBLISHED.value)
+            )
+            numbers |= {(kind, slug): number for slug, number in rows.tuples()}
+    return [
+        {"kind": item.kind, "slug": item.slug, "version": numbers.get((item.kind, item.slug), 1)}
+        for item in record.items
+    ]
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class Runner(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    """What running a job needs: database sessions, the document cache, rendering processes, the public address."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    cache: DocumentCache
+    pool: RenderPool
+    base_url: str
+
+
+async def _set(runner: Runner, render_id: int, **values: Any) -> None:
+    async with runner.sessions() as session:
+        await session.execute(update(PackRender).where(PackRender.id == render_id).values(**values))
+        await session.commit()
+
+
+async def run(runner: Runner, render_id: int, touch: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Run one generation to its end; raises when this attempt failed, so that it can be retried.
+
+    ``touch`` is called every few seconds while the job works, to show it is alive.
+    """
+    async with runner.sessions() as session:
+        render = await session.get(PackRender, render_id)
+        if render is None or render.status in ("done", "failed"):
+            return
+        if render.attempts >= MAX_ATTEMPTS:
+            await fail(runner, render_id, f"gave up after {render.attempts} attempts")
+            return
+        attempt = render.attempts + 1
+        await session.execute(
+            update(PackRender)
+            .where(PackRender.id == render_id)
+            .values(status="running", stage="loading", progress=5, attempts=attempt, started_at=_now(), error=None)
+        )
+        await session.commit()
+        delegation = await session.get_one(Delegation, render.delegation_id)
+        pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
+        record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+        versions = {
+            "delegation": delegation.lock,
+            "pack": pack.lock if pack else 0,
+            "entries": await entry_versions(session, record),
+        }
+        source = await source_of(session, delegation, render.language, runner.base_url)
+    key = document_key(source.html, source.images, "pdfua")
+    await _set(runner, render_id, stage="rendering", progress=20)
+    started = time.monotonic()
+    expected = 0.5 + _SECONDS_PER_ITEM * max(len(record.items), 1)
+
+    async def report_progress() -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            estimate = min(90, 20 + int(70 * (time.monotonic() - started) / expected))
+            await _set(runner, render_id, progress=estimate)
+            if touch is not None:
+                await touch()
+
+    async def render_file() -> bytes:
+        return await runner.pool.render(source.html, source.images, "pdfua", retry=False)
+
+    reporter = asyncio.create_task(report_progress())
+    try:
+        await runner.cache.get_or_make(key, render_file)
+    finally:
+        reporter.cancel()
+    await _set(
+        runner, render_id, status="done", stage="finished", progress=100, document_key=key,
+        title=source.title[:200], versions=versions, finished_at=_now(),
+    )  # fmt: skip
+
+
+async def fail(runner: Runner, render_id: int, error: str) -> None:
+    """Mark a job failed after its last attempt; the reason stays in the log, the builder shows a plain message."""
+    logger.error("pack generation %s failed: %s", render_id, error)
+    await _set(runner, render_id, status="failed", stage="finished", error=error[:2000], finished_at=_now())
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def unfinished(sessions: async_sessionmaker[AsyncSession]) -> list[int]:
+    """Jobs that were accepted and have not ended: after a restart they are run again."""
+    async with sessions() as session:
+        return list(await session.scalars(select(PackRender.id).where(PackRender.status.in_(UNFINISHED))))
+
+
+class LocalJobs:
+    """Runs jobs as tasks of the app's own event loop, rendering in its worker processes."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Run again the jobs a previous run of the app accepted and did not finish."""
+        try:
+            waiting = await unfinished(self.runner.sessions)
+        except (OperationalError, InterfaceError, ProgrammingError) as error:
+            logger.warning("unfinished pack generations could not be looked up: %r", error)
+            return
+        for render_id in waiting:
+            await self.submit(render_id)
+
+    async def submit(self, render_id: int) -> None:
+        task = asyncio.create_task(self._run(render_id), name=f"pack-render-{render_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, render_id: int) -> None:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                await run(self.runner, render_id)
+            except Exception as error:  # noqa: BLE001 - any failure of an attempt leads to the next one
+                logger.warning("pack generation %s, attempt %s failed: %r", render_id, attempt, error)
+                if attempt == MAX_ATTEMPTS:
+                    await fail(self.runner, render_id, repr(error))
+            else:
+                return
+
+    async def idle(self) -> None:
+        """Wait until every submitted job has ended."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+class EntryChange(msgspec.Struct, frozen=True, kw_only=True):
+    """An item of a generated pack that changed since: its version then and now, and the fields that differ."""
+
+    kind: str
+    slug: str
+    title: str
+    before: int
+    #: ``None``: the entry is no longer published.
+    after: int | None
+    fields: list[str]
+
+
+class Freshness(msgspec.Struct, frozen=True, kw_only=True):
+    """Whether the newest file of a language still shows the pack as it is now."""
+
+    language: str
+    render_id: int
+    finished_at: dt.datetime | None
+    outdated: bool
+    #: The adviser changed the pack (items, letter, programme, contacts) after the file was made.
+    pack_changed: bool
+    #: The delegation's description (name, dates, languages) changed after the file was made.
+    delegation_changed: bool
+    entries: list[EntryChange]
+
+
+async def _changed_fields(session: AsyncSession, kind: str, slug: str, before: int, after: int) -> list[str]:
+    model, column = (
+        (t.Solution, EntryVersion.solution_id) if kind == "solution" else (t.CaseResult, EntryVersion.case_id)
+    )
+    rows = await session.execute(
+        select(EntryVersion.number, EntryVersion.content)
+        .join(model, column == model.id)
+        .where(model.slug == slug, EntryVersion.number.in_([before, after]))
+    )
+    contents = {number: content for number, content in rows.tuples()}
+    if before not in contents or after not in contents:
+        return []
+    entry_kind: EntryKind = "solution" if kind == "solution" else "case"
+    changes = diff(decode_content(entry_kind, contents[before]), decode_content(entry_kind, contents[after]))
+    return list(dict.fromkeys(change.field.split("[", 1)[0] for change in changes))
+
+
+async def freshness(
+    session: AsyncSession, actor: Actor, delegation_id: int, locale: str, now: dt.datetime
+) -> list[Freshness]:
+    """For each language with a finished file: whether it is outdated, and what changed since it was made."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    pack_lock = await session.scalar(select(Pack.lock).where(Pack.delegation_id == delegation.id)) or 0
+    report = []
+    for language in delegation.languages:
+        render = await latest_done(session, delegation.id, language)
+        if render is None:
+            continue
+        recorded = [PackItem(kind=entry["kind"], slug=entry["slug"]) for entry in render.versions.get("entries", [])]
+        then = {(entry["kind"], entry["slug"]): entry["version"] for entry in render.versions.get("entries", [])}
+        current = {
+            (entry["kind"], entry["slug"]): entry["version"]
+            for entry in await entry_versions(session, PackRecord(items=recorded))
+        }
+        live = await published(session)
+        shown = await titles(session, recorded)
+        changes = []
+        for item in recorded:
+            before = then[(item.kind, item.slug)]
+            after = current[(item.kind, item.slug)] if item.slug in live[item.kind] else None
+            if after == before:
+                continue
+            title = shown.get((item.kind, item.slug))
+            changes.append(
+                EntryChange(
+                    kind=item.kind,
+                    slug=item.slug,
+                    title=resolve(title, locale).text if title else item.slug,
+                    before=before,
+                    after=after,
+                    fields=await _changed_fields(session, item.kind, item.slug, before, after) if after else [],
+                )
+            )
+        pack_changed = render.versions.get("pack") != pack_lock
+        delegation_changed = render.versions.get("delegation") != delegation.lock
+        report.append(
+            Freshness(
+                language=language,
+                render_id=render.id,
+                finished_at=render.finished_at,
+                outdated=bool(changes) or pack_changed or delegation_changed,
+                pack_changed=pack_changed,
+                delegation_changed=delegation_changed,
+                entries=changes,
+            )
+        )
+    return report

@@ -1,0 +1,116 @@
+"""Pack generations through a shared queue (SAQ on Redis or PostgreSQL), run by workers on any machine.
+
+The app only enqueues; ``python -m services.cli render-worker`` takes jobs off the queue. A
+worker touches its job every few seconds; when a worker dies, another one's sweep finds the job
+silent past its heartbeat and puts it back on the queue, up to the job's retries.
+"""
+
+import asyncio
+import logging
+import signal
+
+from saq import Job, Queue, Worker
+from saq.types import Context, PartialTimersDict
+
+from catalogue.database import async_engine
+from services.documents import pack_jobs
+from services.documents.cache import DocumentCache
+from services.documents.worker import RenderPool
+from services.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+FUNCTION = "render_pack"
+
+
+def job_key(render_id: int) -> str:
+    return f"pack-render-{render_id}"
+
+
+class QueuedJobs:
+    """Hands jobs to the shared queue named by ``QUEUE_URL``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.queue = Queue.from_url(settings.queue_url, name=settings.queue_name)
+
+    async def start(self) -> None:
+        await self.queue.connect()
+
+    async def submit(self, render_id: int) -> None:
+        heartbeat = self.settings.render_heartbeat_seconds
+        await self.queue.enqueue(
+            Job(
+                FUNCTION,
+                kwargs={"render_id": render_id},
+                key=job_key(render_id),
+                retries=pack_jobs.MAX_ATTEMPTS,
+                heartbeat=heartbeat,
+                timeout=self.settings.render_timeout_seconds,
+            )
+        )
+
+    async def close(self) -> None:
+        await self.queue.disconnect()
+
+
+async def _render_pack(context: Context, *, render_id: int) -> None:
+    runner: pack_jobs.Runner = context["runner"]  # type: ignore[typeddict-item]
+    job = context.get("job")
+
+    async def touch() -> None:
+        if job is not None:
+            await job.update()
+
+    try:
+        await pack_jobs.run(runner, render_id, touch)
+    except Exception as error:
+        if job is None or not job.retryable:
+            await pack_jobs.fail(runner, render_id, repr(error))
+        raise
+
+
+async def work(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Take pack generations off the queue until ``stop`` is set or the process is told to end."""
+    queue = Queue.from_url(settings.queue_url, name=settings.queue_name)
+    engine = async_engine(settings.database_url)
+    pool = RenderPool(settings.render_workers)
+    runner = pack_jobs.Runner(
+        sessions=pack_jobs.session_factory(engine),
+        cache=DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes),
+        pool=pool,
+        base_url=settings.base_url,
+    )
+
+    async def startup(context: Context) -> None:
+        context["runner"] = runner  # type: ignore[typeddict-unknown-key]
+
+    async def shutdown(_context: Context) -> None:
+        pool.close()
+        await engine.dispose()
+
+    # Sweeping puts the jobs of dead workers back; a job is found silent one heartbeat after it stopped.
+    timers: PartialTimersDict = {
+        "schedule": 1,
+        "worker_info": 10,
+        "abort": 1,
+        "sweep": max(1, settings.render_heartbeat_seconds // 2),
+    }
+    worker = Worker(
+        queue,
+        functions=[(FUNCTION, _render_pack)],
+        concurrency=max(1, settings.render_workers),
+        startup=startup,
+        shutdown=shutdown,
+        timers=timers,
+    )
+    ended = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, ended.set)
+    running = asyncio.create_task(worker.start())
+    waiting = asyncio.create_task(ended.wait())
+    await asyncio.wait({running, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    await worker.stop()
+    waiting.cancel()
+    logger.info("render worker stopped")

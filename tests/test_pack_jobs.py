@@ -1,0 +1,149 @@
+"""Generating packs in the background: progress, the cached file, retries after a dying worker, freshness."""
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from tests.accounts_support import snapshot
+from tests.conftest import Client, make_client
+from tests.test_delegations import ROOT, _create, _pack, _suggested_pack
+from tests.test_editing import Desk
+
+DEADLINE = 180
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def desk(fresh_url: str, data_dir: Path) -> Iterator[Desk]:
+    with make_client(fresh_url, data_dir, render_workers=1) as client:
+        yield Desk(client, fresh_url)
+
+
+def _delegation_with_pack(desk: Desk, solutions: int = 5) -> dict[str, Any]:
+    delegation = _create(desk).json()
+    body = _suggested_pack(desk, delegation)
+    found = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/suggestions").json()
+    body["items"] = [{"kind": "solution", "slug": s["slug"]} for s in found["solutions"][:solutions]]
+    body["items"] += [{"kind": "case", "slug": c["slug"]} for c in found["cases"][:2]]
+    assert _pack(desk, delegation, body).status_code == 200
+    return dict(delegation)
+
+
+def _wait(desk: Desk, delegation: dict[str, Any], render_id: int, until: Callable[[dict[str, Any]], bool]) -> Any:
+    give_up = time.monotonic() + DEADLINE
+    while time.monotonic() < give_up:
+        found = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/renders/{render_id}").json()
+        if until(found):
+            return found
+        time.sleep(0.1)
+    pytest.fail(f"generation {render_id} did not get there in {DEADLINE} s: {found}")
+
+
+def _generate(desk: Desk, delegation: dict[str, Any], *languages: str) -> list[dict[str, Any]]:
+    started = desk("adviser", "POST", f"{ROOT}/{delegation['id']}/renders", {"languages": list(languages)})
+    assert started.status_code == 202, started.text
+    return [dict(job) for job in started.json()]
+
+
+def _done(job: dict[str, Any]) -> bool:
+    return job["status"] in ("done", "failed")
+
+
+def _cache_files(data_dir: Path) -> list[str]:
+    return sorted(path.name for path in (data_dir / "documents").iterdir())
+
+
+def test_a_pack_is_generated_in_the_background_and_the_same_pack_twice_is_one_file(
+    desk: Desk, data_dir: Path
+) -> None:
+    delegation = _delegation_with_pack(desk)
+    jobs = _generate(desk, delegation, "ko", "en")
+    assert [job["language"] for job in jobs] == ["ko", "en"]
+    assert all(job["status"] == "queued" and job["progress"] == 0 for job in jobs)
+    seen = set()
+    for job in jobs:
+        finished = _wait(desk, delegation, job["id"], lambda found: seen.add(found["stage"]) or _done(found))
+        assert finished["status"] == "done" and finished["progress"] == 100 and finished["attempts"] == 1
+    assert "rendering" in seen or "loading" in seen
+    korean = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/renders/{jobs[0]['id']}/pdf")
+    assert korean.status_code == 200 and korean.headers["content-language"] == "ko"
+    assert "/Lang" in str(pypdf.PdfReader(__import__("io").BytesIO(korean.content)).trailer["/Root"])
+    renders = desk.client.app.state.render_pool.renders
+    again = _generate(desk, delegation, "ko")[0]
+    assert again["id"] != jobs[0]["id"]
+    finished = _wait(desk, delegation, again["id"], _done)
+    assert finished["document_key"] == _wait(desk, delegation, jobs[0]["id"], _done)["document_key"]
+    assert desk.client.app.state.render_pool.renders == renders  # the same content is not rendered again
+    assert len([name for name in _cache_files(data_dir) if name.endswith(".pdf")]) == 2
+    listed = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/renders").json()
+    assert [job["id"] for job in listed] == sorted((job["id"] for job in [*jobs, again]), reverse=True)
+
+
+def test_a_rendering_process_killed_mid_render_leaves_no_partial_file_and_the_job_completes_on_retry(
+    desk: Desk, data_dir: Path
+) -> None:
+    delegation = _delegation_with_pack(desk, solutions=20)
+    job = _generate(desk, delegation, "en")[0]
+    _wait(desk, delegation, job["id"], lambda found: found["stage"] == "rendering" or _done(found))
+    pool = desk.client.app.state.render_pool
+    processes = dict(pool._executor._processes) if pool._executor else {}  # noqa: SLF001 - the test kills them
+    assert processes, "the render finished before the test could kill its process"
+    for pid in processes:
+        os.kill(pid, signal.SIGKILL)
+    finished = _wait(desk, delegation, job["id"], _done)
+    assert finished["status"] == "done" and finished["attempts"] == 2
+    files = _cache_files(data_dir)
+    assert [name for name in files if name.endswith(".pdf")] == [f"{finished['document_key']}.pdf"]
+    assert not [name for name in files if name.startswith(".partial")]
+    document = pypdf.PdfReader(data_dir / "documents" / f"{finished['document_key']}.pdf")
+    assert len(document.pages) > 20 and document.outline
+
+
+def test_an_edit_published_after_generation_marks_the_pack_outdated_with_what_changed(desk: Desk) -> None:
+    delegation = _delegation_with_pack(desk, solutions=3)
+    path = f"{ROOT}/{delegation['id']}"
+    job = _generate(desk, delegation, "en")[0]
+    _wait(desk, delegation, job["id"], _done)
+    fresh = desk("adviser", "GET", f"{path}/pack/freshness").json()
+    assert [(f["language"], f["outdated"]) for f in fresh] == [("en", False)]
+    first = desk("adviser", "GET", f"{path}/pack").json()["items"][0]
+    draft = f"/api/v1/solutions/{first['slug']}/draft"
+    copy, _ = desk.copy("admin", draft)
+    content = copy["content"]
+    content["summary"]["en"] = "A shorter summary, rewritten after the pack was made."
+    desk.publish("admin", draft, content)
+    fresh = desk("adviser", "GET", f"{path}/pack/freshness").json()
+    assert fresh[0]["outdated"] and not fresh[0]["pack_changed"]
+    [change] = fresh[0]["entries"]
+    assert (change["slug"], change["before"], change["after"]) == (first["slug"], 1, 2)
+    assert change["fields"] == ["summary"]
+    again = _generate(desk, delegation, "en")[0]
+    _wait(desk, delegation, again["id"], _done)
+    assert desk("adviser", "GET", f"{path}/pack/freshness").json()[0]["outdated"] is False
+
+
+def test_generation_requests_are_checked_and_other_advisers_see_nothing(desk: Desk, fresh_url: str) -> None:
+    delegation = _delegation_with_pack(desk, solutions=1)
+    path = f"{ROOT}/{delegation['id']}/renders"
+    before = snapshot(fresh_url)
+    wrong = desk("adviser", "POST", path, {"languages": ["de"]})
+    assert wrong.status_code == 422 and wrong.json()["invalid_params"][0]["name"] == "languages"
+    assert desk("adviser", "POST", path, {"languages": []}).status_code == 400
+    assert desk("adviser_2", "POST", path, {"languages": ["en"]}).status_code == 404
+    assert desk("company_a", "POST", path, {"languages": ["en"]}).status_code == 403
+    assert snapshot(fresh_url) == before
+    job = _generate(desk, delegation, "en")[0]
+    assert desk("adviser_2", "GET", f"{path}/{job['id']}").status_code == 404
+    assert desk("adviser_2", "GET", f"{path}/{job['id']}/pdf").status_code == 404
+    _wait(desk, delegation, job["id"], _done)
+    assert desk("adviser", "GET", f"{path}/{job['id'] + 1000}").status_code == 404
