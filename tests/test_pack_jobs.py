@@ -11,7 +11,8 @@ import pypdf
 import pytest
 
 from tests.accounts_support import snapshot
-from tests.conftest import Client, make_client
+from tests.conftest import make_client
+from tests.pdf_checks import read_pdf
 from tests.test_delegations import ROOT, _create, _pack, _suggested_pack
 from tests.test_editing import Desk
 
@@ -63,21 +64,24 @@ def _cache_files(data_dir: Path) -> list[str]:
     return sorted(path.name for path in (data_dir / "documents").iterdir())
 
 
-def test_a_pack_is_generated_in_the_background_and_the_same_pack_twice_is_one_file(
-    desk: Desk, data_dir: Path
-) -> None:
+def test_a_pack_is_generated_in_the_background_and_the_same_pack_twice_is_one_file(desk: Desk, data_dir: Path) -> None:
     delegation = _delegation_with_pack(desk)
     jobs = _generate(desk, delegation, "ko", "en")
     assert [job["language"] for job in jobs] == ["ko", "en"]
     assert all(job["status"] == "queued" and job["progress"] == 0 for job in jobs)
-    seen = set()
+    seen: set[str] = set()
+
+    def watch(found: dict[str, Any]) -> bool:
+        seen.add(found["stage"])
+        return _done(found)
+
     for job in jobs:
-        finished = _wait(desk, delegation, job["id"], lambda found: seen.add(found["stage"]) or _done(found))
+        finished = _wait(desk, delegation, job["id"], watch)
         assert finished["status"] == "done" and finished["progress"] == 100 and finished["attempts"] == 1
     assert "rendering" in seen or "loading" in seen
     korean = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/renders/{jobs[0]['id']}/pdf")
     assert korean.status_code == 200 and korean.headers["content-language"] == "ko"
-    assert "/Lang" in str(pypdf.PdfReader(__import__("io").BytesIO(korean.content)).trailer["/Root"])
+    assert read_pdf(korean.content).language == "ko"
     renders = desk.client.app.state.render_pool.renders
     again = _generate(desk, delegation, "ko")[0]
     assert again["id"] != jobs[0]["id"]
@@ -96,7 +100,7 @@ def test_a_rendering_process_killed_mid_render_leaves_no_partial_file_and_the_jo
     job = _generate(desk, delegation, "en")[0]
     _wait(desk, delegation, job["id"], lambda found: found["stage"] == "rendering" or _done(found))
     pool = desk.client.app.state.render_pool
-    processes = dict(pool._executor._processes) if pool._executor else {}  # noqa: SLF001 - the test kills them
+    processes = dict(pool._executor._processes) if pool._executor else {}
     assert processes, "the render finished before the test could kill its process"
     for pid in processes:
         os.kill(pid, signal.SIGKILL)

@@ -356,7 +356,7 @@ async def _changed_fields(session: AsyncSession, kind: str, slug: str, before: i
         .join(model, column == model.id)
         .where(model.slug == slug, EntryVersion.number.in_([before, after]))
     )
-    contents = {number: content for number, content in rows.tuples()}
+    contents = dict(rows.tuples().all())
     if before not in contents or after not in contents:
         return []
     entry_kind: EntryKind = "solution" if kind == "solution" else "case"
