@@ -16,7 +16,7 @@ from tests.pdf_checks import read_pdf
 from tests.test_delegations import ROOT, _create, _pack, _suggested_pack
 from tests.test_editing import Desk
 
-DEADLINE = 180
+DEADLINE = 40
 
 
 @pytest.fixture

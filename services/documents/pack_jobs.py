@@ -206,10 +206,39 @@ async def _set(runner: Runner, render_id: int, **values: Any) -> None:
         await session.commit()
 
 
+class _Estimate:
+    """Progress while rendering, estimated from the time a pack of this size takes."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+        self.expected = 1.0
+
+    def begin(self, items: int) -> None:
+        self.started = time.monotonic()
+        self.expected = 0.5 + _SECONDS_PER_ITEM * max(items, 1)
+
+    def percent(self) -> int | None:
+        if self.started is None:
+            return None
+        return min(90, 20 + int(70 * (time.monotonic() - self.started) / self.expected))
+
+
+async def _keep_alive(
+    runner: Runner, render_id: int, estimate: _Estimate, touch: Callable[[], Awaitable[None]] | None
+) -> None:
+    while True:
+        await asyncio.sleep(0.5)
+        if touch is not None:
+            await touch()
+        percent = estimate.percent()
+        if percent is not None:
+            await _set(runner, render_id, progress=percent)
+
+
 async def run(runner: Runner, render_id: int, touch: Callable[[], Awaitable[None]] | None = None) -> None:
     """Run one generation to its end; raises when this attempt failed, so that it can be retried.
 
-    ``touch`` is called every few seconds while the job works, to show it is alive.
+    ``touch`` is called twice a second while the job works, to show it is alive.
     """
     async with runner.sessions() as session:
         render = await session.get(PackRender, render_id)
@@ -218,13 +247,25 @@ async def run(runner: Runner, render_id: int, touch: Callable[[], Awaitable[None
         if render.attempts >= MAX_ATTEMPTS:
             await fail(runner, render_id, f"gave up after {render.attempts} attempts")
             return
-        attempt = render.attempts + 1
         await session.execute(
             update(PackRender)
             .where(PackRender.id == render_id)
-            .values(status="running", stage="loading", progress=5, attempts=attempt, started_at=_now(), error=None)
-        )
+            .values(
+                status="running", stage="loading", progress=5, attempts=render.attempts + 1, started_at=_now(),
+                error=None,
+            )
+        )  # fmt: skip
         await session.commit()
+    estimate = _Estimate()
+    alive = asyncio.create_task(_keep_alive(runner, render_id, estimate, touch))
+    try:
+        await _generate(runner, render, estimate)
+    finally:
+        alive.cancel()
+
+
+async def _generate(runner: Runner, render: PackRender, estimate: _Estimate) -> None:
+    async with runner.sessions() as session:
         delegation = await session.get_one(Delegation, render.delegation_id)
         pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
         record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
@@ -235,28 +276,15 @@ async def run(runner: Runner, render_id: int, touch: Callable[[], Awaitable[None
         }
         source = await source_of(session, delegation, render.language, runner.base_url)
     key = document_key(source.html, source.images, "pdfua")
-    await _set(runner, render_id, stage="rendering", progress=20)
-    started = time.monotonic()
-    expected = 0.5 + _SECONDS_PER_ITEM * max(len(record.items), 1)
-
-    async def report_progress() -> None:
-        while True:
-            await asyncio.sleep(0.5)
-            estimate = min(90, 20 + int(70 * (time.monotonic() - started) / expected))
-            await _set(runner, render_id, progress=estimate)
-            if touch is not None:
-                await touch()
+    await _set(runner, render.id, stage="rendering", progress=20)
+    estimate.begin(len(record.items))
 
     async def render_file() -> bytes:
         return await runner.pool.render(source.html, source.images, "pdfua", retry=False)
 
-    reporter = asyncio.create_task(report_progress())
-    try:
-        await runner.cache.get_or_make(key, render_file)
-    finally:
-        reporter.cancel()
+    await runner.cache.get_or_make(key, render_file)
     await _set(
-        runner, render_id, status="done", stage="finished", progress=100, document_key=key,
+        runner, render.id, status="done", stage="finished", progress=100, document_key=key,
         title=source.title[:200], versions=versions, finished_at=_now(),
     )  # fmt: skip
 

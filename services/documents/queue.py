@@ -5,9 +5,7 @@ worker touches its job every few seconds; when a worker dies, another one's swee
 silent past its heartbeat and puts it back on the queue, up to the job's retries.
 """
 
-import asyncio
 import logging
-import signal
 
 from saq import Job, Queue, Worker
 from saq.types import Context, PartialTimersDict
@@ -70,8 +68,8 @@ async def _render_pack(context: Context, *, render_id: int) -> None:
         raise
 
 
-async def work(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Take pack generations off the queue until ``stop`` is set or the process is told to end."""
+async def work(settings: Settings) -> None:
+    """Take pack generations off the queue until the process is told to end."""
     queue = Queue.from_url(settings.queue_url, name=settings.queue_name)
     engine = async_engine(settings.database_url)
     pool = RenderPool(settings.render_workers)
@@ -104,13 +102,10 @@ async def work(settings: Settings, stop: asyncio.Event | None = None) -> None:
         shutdown=shutdown,
         timers=timers,
     )
-    ended = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(number, ended.set)
-    running = asyncio.create_task(worker.start())
-    waiting = asyncio.create_task(ended.wait())
-    await asyncio.wait({running, waiting}, return_when=asyncio.FIRST_COMPLETED)
-    await worker.stop()
-    waiting.cancel()
+    await queue.connect()
+    try:
+        # Returns once the process is told to end (SIGINT or SIGTERM), after the running jobs were handed back.
+        await worker.start()
+    finally:
+        await queue.disconnect()
     logger.info("render worker stopped")
