@@ -67,6 +67,12 @@ class PackRecord(Record, kw_only=True, frozen=True):
     letter: dict[LocaleCode, Letter] = {}
     programme: Annotated[list[ProgrammeDay], Meta(max_length=31)] = []
     contacts: Annotated[list[PackContact], Meta(max_length=20)] = []
+    #: Per language, the items (``kind:slug``) left out of that language's document for want of a translation.
+    left_out: dict[LocaleCode, Annotated[list[str], Meta(max_length=MAX_ITEMS)]] = {}
+
+
+def item_key(item: PackItem) -> str:
+    return f"{item.kind}:{item.slug}"
 
 
 def pack_problems(
@@ -84,6 +90,18 @@ def pack_problems(
     problems += [
         f"letter: {code!r} is not one of the delegation's languages" for code in record.letter if code not in languages
     ]
+    keys = {item_key(item) for item in record.items}
+    for code, left in record.left_out.items():
+        if code not in languages:
+            problems.append(f"left_out: {code!r} is not one of the delegation's languages")
+        problems += [f"left_out[{code!r}]: {key!r} is not in the pack" for key in left if key not in keys]
+    return problems + _programme_problems(record, starts_on, ends_on, known)
+
+
+def _programme_problems(
+    record: PackRecord, starts_on: dt.date, ends_on: dt.date, known: dict[str, set[str]]
+) -> list[str]:
+    problems = []
     previous: dt.date | None = None
     for number, day in enumerate(record.programme, start=1):
         if not starts_on <= day.date <= ends_on:

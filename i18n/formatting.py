@@ -1,9 +1,10 @@
 """Numbers, money, dates, units and names formatted with Babel for the reader's locale."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 from babel.units import format_unit
@@ -76,6 +77,15 @@ def quantity_range(low: float, high: float | None, unit: str, locale: str) -> st
 
 def date(value: dt.date, locale: str) -> str:
     return format_date(value, format="medium", locale=locale)
+
+
+#: The catalogue's staff work in Denmark: times of day are shown in Danish time.
+STAFF_TIME_ZONE = ZoneInfo("Europe/Copenhagen")
+
+
+def datetime(value: dt.datetime, locale: str) -> str:
+    """A moment as its date and time of day in Denmark."""
+    return format_datetime(value, format="short", tzinfo=STAFF_TIME_ZONE, locale=locale)
 
 
 def years(start: int | None, end: int | None) -> str:

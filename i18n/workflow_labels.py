@@ -31,3 +31,28 @@ TEXT_STATES = {
     "approved": N_("Approved"),
     "outdated": N_("Outdated: the source changed"),
 }
+#: Names of the parts of an entry that can change between versions, as the pack builder lists them.
+CHANGED_PARTS = {
+    **FIELDS,
+    "themes": N_("Themes"),
+    "sdgs": N_("Sustainable Development Goals"),
+    "maturity": N_("Maturity"),
+    "markets": N_("Markets"),
+    "images": N_("Images"),
+    "city": N_("City"),
+    "country": N_("Country"),
+    "from_year": N_("Years"),
+    "to_year": N_("Years"),
+    "solutions": N_("Solutions used"),
+    "partners": N_("Partners"),
+    "outcomes": N_("Measured results"),
+    "cost": N_("Cost and financing"),
+    "sources": N_("Sources"),
+}
+#: What a pack generation is doing.
+RENDER_STAGES = {
+    "waiting": N_("Waiting for a worker"),
+    "loading": N_("Collecting the entries"),
+    "rendering": N_("Rendering the PDF"),
+    "finished": N_("Finished"),
+}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from catalogue import tables as t
 from catalogue.localised import LocalisedText, resolve
-from catalogue.packs import Pack, PackContact, PackItem, PackRecord, ProgrammeDay, pack_problems
+from catalogue.packs import Pack, PackContact, PackItem, PackRecord, ProgrammeDay, item_key, pack_problems
 from catalogue.texts import fields_of
 from services import audit, delegations, editing
 from services.accounts import Actor
@@ -38,6 +38,7 @@ class PackView(msgspec.Struct, frozen=True, kw_only=True):
     letter: dict[str, str]
     programme: list[ProgrammeDay]
     contacts: list[PackContact]
+    left_out: dict[str, list[str]]
     etag: str
 
 
@@ -48,6 +49,8 @@ class Missing(msgspec.Struct, frozen=True, kw_only=True):
     slug: str
     title: str
     shown_in: str
+    #: The adviser chose to leave the item out of this language's document.
+    left_out: bool = False
 
 
 class LanguageReadiness(msgspec.Struct, frozen=True, kw_only=True):
@@ -108,6 +111,7 @@ async def view(session: AsyncSession, actor: Actor, delegation_id: int, locale: 
         letter=dict(record.letter),
         programme=list(record.programme),
         contacts=list(record.contacts),
+        left_out={code: list(keys) for code, keys in record.left_out.items()},
         etag=_etag(delegation.id, pack),
     )
 
@@ -167,6 +171,7 @@ async def readiness(
     found = await titles(session, record.items)
     report = []
     for language in delegation.languages:
+        left_out = set(record.left_out.get(language, []))
         missing = []
         for item in record.items:
             title = found.get((item.kind, item.slug))
@@ -174,6 +179,20 @@ async def readiness(
                 continue
             shown = resolve(title, language)
             if shown.is_fallback or shown.outdated:
-                missing.append(Missing(kind=item.kind, slug=item.slug, title=shown.text, shown_in=shown.locale))
+                missing.append(
+                    Missing(
+                        kind=item.kind, slug=item.slug, title=shown.text, shown_in=shown.locale,
+                        left_out=item_key(item) in left_out,
+                    )
+                )  # fmt: skip
         report.append(LanguageReadiness(language=language, ready=not missing, missing=missing))
     return report
+
+
+async def visit_site_names(session: AsyncSession, locale: str) -> list[tuple[str, str]]:
+    """Every visit site's slug and name in ``locale``, by name: the choices for a programme stop."""
+    slugs = sorted((await published(session))["visit_site"])
+    names = await titles(session, [PackItem(kind="visit_site", slug=slug) for slug in slugs])
+    return sorted(
+        ((slug, resolve(names[("visit_site", slug)], locale).text) for slug in slugs), key=lambda pair: pair[1]
+    )

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from catalogue import views as v
 from catalogue.delegations import Delegation
-from catalogue.packs import PackContact, PackRecord
+from catalogue.packs import PackContact, PackRecord, item_key
 from i18n import formatting
 from services.documents.brochure import (
     Brochure,
@@ -111,7 +111,10 @@ def build_pack(
     sections: list[PackSection] = []
     images: dict[str, bytes] = {}
     anchors: dict[str, str] = {}
+    left_out = set(record.left_out.get(locale, []))
     for number, item in enumerate(record.items, start=1):
+        if item_key(item) in left_out:
+            continue
         anchor = f"s{number}-"
         if item.kind == "solution":
             brochure = with_image_prefix(content.brochures[item.slug], anchor)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.accounts import UserAccount
 from catalogue.delegations import Delegation
-from catalogue.packs import Pack, PackRecord
+from catalogue.packs import Pack, PackRecord, item_key
 from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES
 from services import browsing, delegations
@@ -54,19 +54,19 @@ async def _laid_out(
     delegation = await session.get_one(Delegation, delegation_id)
     pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
     record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
-    wanted_sites = {item.slug for item in record.items if item.kind == "visit_site"}
+    # Items left out of this language keep their number in the others, so section numbers agree.
+    left_out = set(record.left_out.get(locale, []))
+    record = msgspec.structs.replace(record, left_out={locale: sorted(left_out)})
+    kept = [item for item in record.items if item_key(item) not in left_out]
+    wanted_sites = {item.slug for item in kept if item.kind == "visit_site"}
     wanted_sites |= {visit.visit_site for day in record.programme for visit in day.visits if visit.visit_site}
     content = PackContent(
         brochures={
             item.slug: await brochure_for(session, item.slug, locale, base_url)
-            for item in record.items
+            for item in kept
             if item.kind == "solution"
         },
-        cases={
-            item.slug: await browsing.get_case(session, item.slug, locale)
-            for item in record.items
-            if item.kind == "case"
-        },
+        cases={item.slug: await browsing.get_case(session, item.slug, locale) for item in kept if item.kind == "case"},
         sites={slug: await browsing.get_visit_site(session, slug, locale) for slug in sorted(wanted_sites)},
         rates=await browsing.list_exchange_rates(session),
     )

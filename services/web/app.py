@@ -24,7 +24,16 @@ from services.errors import CatalogueError, InvalidQuery, NotAuthenticated, NotF
 from services.mail import Mailer
 from services.settings import Settings
 from services.view_cache import VIEWS
-from services.web import account_pages, documents, editing_pages, images_api, pages, problems, shared_pages
+from services.web import (
+    account_pages,
+    delegation_pages,
+    documents,
+    editing_pages,
+    images_api,
+    pages,
+    problems,
+    shared_pages,
+)
 from services.web.accounts_api import AccountsApi
 from services.web.api import CatalogueApi
 from services.web.auth import SECURITY_SCHEMES, CsrfMiddleware
@@ -107,6 +116,7 @@ def create_app(settings: Settings) -> Litestar:
             images_api.serve_image,
             *account_pages.ACCOUNT_PAGES,
             *editing_pages.EDITING_PAGES,
+            *delegation_pages.DELEGATION_PAGES,
             *shared_pages.SHARED_PAGES,
             *pages.PAGE_HANDLERS,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
