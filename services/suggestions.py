@@ -29,6 +29,8 @@ MAX_TERMS = 3
 _STOPWORDS = frozenset(fold(word) for word in (
     "and", "the", "for", "with", "from", "that", "this", "their", "have", "more", "less", "what", "which", "about",
     "into", "our", "how", "city", "cities", "og", "med", "til", "for", "der", "die", "und", "mit",
+    "against", "between", "within", "without", "over", "under", "also", "such", "than", "they", "these", "those",
+    "when", "where", "while", "would", "could", "should", "will", "been", "were", "mod", "som", "fra", "gegen", "von",
 ))  # fmt: skip
 _SOURCED = {Verification.PUBLISHED.value, Verification.INDEPENDENTLY_VERIFIED.value}
 

@@ -61,7 +61,7 @@ def _suggested(html: str) -> list[str]:
 def _items(client: Client, path: str) -> list[str]:
     page = client.get(path).text
     listing = page.split('class="pack-items"', 1)[1].split("</ol>", 1)[0] if 'class="pack-items"' in page else ""
-    return re.findall(r'<li>\s*<span lang="[a-z]+">([^<]+)</span>', listing)
+    return re.findall(r'<li>\s*<span class="number">[^<]+</span> <span lang="[a-z]+">([^<]+)</span>', listing)
 
 
 def test_an_adviser_describes_a_delegation_and_composes_its_pack_from_suggestions(client: Client) -> None:
