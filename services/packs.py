@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from catalogue import tables as t
+from catalogue.delegations import Delegation
 from catalogue.localised import LocalisedText, resolve
 from catalogue.packs import Pack, PackContact, PackItem, PackRecord, ProgrammeDay, item_key, pack_problems
 from catalogue.texts import fields_of
@@ -93,7 +94,11 @@ async def _pack(session: AsyncSession, delegation_id: int) -> Pack | None:
 
 async def view(session: AsyncSession, actor: Actor, delegation_id: int, locale: str, now: dt.datetime) -> PackView:
     """The delegation's pack as composed so far (empty before the first save), titles in ``locale``."""
-    delegation = await delegations.load(session, actor, delegation_id, now)
+    return await view_of(session, await delegations.load(session, actor, delegation_id, now), locale)
+
+
+async def view_of(session: AsyncSession, delegation: Delegation, locale: str) -> PackView:
+    """The pack of ``delegation``, for whoever was already allowed to see it."""
     pack = await _pack(session, delegation.id)
     record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
     found = await titles(session, record.items)

@@ -151,3 +151,23 @@ def test_generation_requests_are_checked_and_other_advisers_see_nothing(desk: De
     assert desk("adviser_2", "GET", f"{path}/{job['id']}/pdf").status_code == 404
     _wait(desk, delegation, job["id"], _done)
     assert desk("adviser", "GET", f"{path}/{job['id'] + 1000}").status_code == 404
+
+
+def test_a_share_link_serves_the_file_the_adviser_generated_and_lists_brochures_and_programme(
+    desk: Desk, data_dir: Path
+) -> None:
+    delegation = _delegation_with_pack(desk, solutions=2)
+    job = _generate(desk, delegation, "en")[0]
+    key = _wait(desk, delegation, job["id"], _done)["document_key"]
+    made = desk("adviser", "POST", f"{ROOT}/{delegation['id']}/share-links", {"days": 7}).json()
+    path = made["url"].removeprefix("http://127.0.0.1:8000")
+    desk.client.cookies.clear()
+    page = desk.client.get(path).text
+    pack = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/pack").json()
+    for item in [item for item in pack["items"] if item["kind"] == "solution"]:
+        assert f"/solutions/{item['slug']}/brochure.pdf?lang=ko" in page
+    assert "10:00–12:00" in page and "Mette Jensen" in page
+    renders = desk.client.app.state.render_pool.renders
+    served = desk.client.get(f"{path}/pack.pdf?lang=en")
+    assert served.content == (data_dir / "documents" / f"{key}.pdf").read_bytes()
+    assert desk.client.app.state.render_pool.renders == renders

@@ -7,12 +7,12 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import File
 
 from i18n import formatting
-from services import sharing
-from services.documents import pack_service
+from services import packs, sharing
+from services.documents import pack_jobs, pack_service
 from services.errors import NotFound
 from services.web.auth import now
 from services.web.dependencies import Session
-from services.web.pages import render
+from services.web.pages import _page_locale, render
 
 #: A share link's address must not travel on to other sites, and is not for search engines.
 PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow", "Cache-Control": "private, no-store"}
@@ -22,7 +22,20 @@ PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"
 async def shared_page(request: Request[Any, Any, Any], db_session: Session, secret: FromPath[str]) -> Response[str]:
     delegation, link = await sharing.opened(db_session, secret, now())
     languages = [(code, formatting.language(code, code)) for code in delegation.languages]
-    response = render(request, "shared.html", delegation=delegation, link=link, secret=secret, pack_languages=languages)
+    locale = _page_locale(request)[0]
+    contents = await packs.view_of(db_session, delegation, locale)
+    response = render(
+        request,
+        "shared.html",
+        delegation=delegation,
+        link=link,
+        secret=secret,
+        pack_languages=languages,
+        solutions=[item for item in contents.items if item.kind == "solution"],
+        programme=contents.programme,
+        sites=dict(await packs.visit_site_names(db_session, locale)),
+        contacts=contents.contacts,
+    )
     response.headers.update(PRIVATE)
     return response
 
@@ -38,12 +51,16 @@ async def shared_pack(
     if lang not in delegation.languages:
         raise NotFound("pack language", lang)
     state = request.app.state
-    source = await pack_service.source_of(db_session, delegation, lang, state.settings.base_url)
-    document = await pack_service.rendered(source, delegation.id, lang, state.document_cache, state.render_pool)
+    # The file the adviser generated last is the one the delegation gets; before any, it is made now.
+    generated = await pack_jobs.latest_done(db_session, delegation.id, lang)
+    path = state.document_cache.get(generated.document_key) if generated and generated.document_key else None
+    if path is None:
+        source = await pack_service.source_of(db_session, delegation, lang, state.settings.base_url)
+        path = (await pack_service.rendered(source, delegation.id, lang, state.document_cache, state.render_pool)).path
     await sharing.count_download(db_session, delegation.id, lang, now())
     disposition = "attachment" if link.allow_download else "inline"
     return File(
-        path=document.path,
+        path=path,
         media_type="application/pdf",
         headers={
             **PRIVATE,
