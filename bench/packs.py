@@ -5,6 +5,8 @@ Prints, side by side in one run:
 - a 50-item pack (every solution, then cases) against the 20-solution pack;
 - peak memory of a worker process rendering the 50-item pack;
 - a cached pack download's request rate against a static file of the same size, same server;
+- the generated pack downloaded through a share link, against the same static file;
+- a pack generated as a background job against the same pack rendered while the request waits;
 - the catalogue API's p95 latency while packs render against idle.
 
     .venv/bin/python bench/packs.py [--seconds 4]
@@ -135,6 +137,34 @@ async def api_while_packs_render(base: str, folder: str, url: str, token: str, s
     return latencies
 
 
+def _over_http(url: str, folder: str, twenty: list[dict[str, str]], seconds: float) -> dict[str, Any]:
+    """Figures measured through a running server: downloads, background generation, API latency."""
+    static = Path(folder) / "static"
+    static.mkdir()
+    base, server = start_server(url, folder, extra_static=str(static))
+    try:
+        token, pdf_url = _http_pack(base, twenty)
+        headers = {"Authorization": f"Bearer {token}"}
+        size = len(httpx.get(pdf_url, headers=headers, timeout=300).content)
+        (static / "same-size.pdf").write_bytes(os.urandom(size))
+        asyncio.run(load(pdf_url, 1.0, 8, headers))
+        cached = asyncio.run(load(pdf_url, seconds, 8, headers))
+        plain = asyncio.run(load(f"{base}/bench/static/same-size.pdf", seconds, 8))
+        direct, queued = _direct_and_background(base, folder, pdf_url, headers)
+        shared_url = _share_link(base, pdf_url, headers)
+        asyncio.run(load(shared_url, 1.0, 8))
+        shared = asyncio.run(load(shared_url, seconds, 8))
+        idle = asyncio.run(load(base + API, seconds, 4))
+        busy = asyncio.run(api_while_packs_render(base, folder, pdf_url, token, seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "size": size, "cached": cached, "plain": plain, "direct": direct, "queued": queued, "shared": shared,
+        "idle": idle, "busy": busy,
+    }  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=4.0)
@@ -153,22 +183,10 @@ def main() -> None:
         pack_50 = timed_pack(url, fifty)
         html, images, _ = _pack_html(url, fifty)
         peak = worker_peak_mb(html, images)
-        static = Path(folder) / "static"
-        static.mkdir()
-        base, server = start_server(url, folder, extra_static=str(static))
-        try:
-            token, pdf_url = _http_pack(base, twenty)
-            headers = {"Authorization": f"Bearer {token}"}
-            size = len(httpx.get(pdf_url, headers=headers, timeout=300).content)
-            (static / "same-size.pdf").write_bytes(os.urandom(size))
-            asyncio.run(load(pdf_url, 1.0, 8, headers))
-            cached = asyncio.run(load(pdf_url, args.seconds, 8, headers))
-            plain = asyncio.run(load(f"{base}/bench/static/same-size.pdf", args.seconds, 8))
-            idle = asyncio.run(load(base + API, args.seconds, 4))
-            busy = asyncio.run(api_while_packs_render(base, folder, pdf_url, token, args.seconds))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        served = _over_http(url, folder, twenty, args.seconds)
+    size, cached, plain, direct, queued, shared, idle, busy = (
+        served[name] for name in ("size", "cached", "plain", "direct", "queued", "shared", "idle", "busy")
+    )
 
     print(f"20-solution pack, views to PDF:           {pack_20:8.2f} s")
     print(f"20 single brochures, views to PDF:        {singles:8.2f} s")
@@ -180,9 +198,41 @@ def main() -> None:
     print(f"cached pack download ({size:,} bytes):  {rate_cached:8.1f} requests/s")
     print(f"static file of the same size:             {rate_static:8.1f} requests/s")
     print(f"  ratio (cached pack / static file): {rate_cached / rate_static:.3f}")
+    rate_shared = len(shared) / args.seconds
+    print(f"generated pack through a share link:      {rate_shared:8.1f} requests/s")
+    print(f"  ratio (share link / static file): {rate_shared / rate_static:.3f}")
+    print(f"20-solution pack rendered in the request: {direct:8.2f} s")
+    print(f"same pack as a background job, to done:  {queued:8.2f} s")
+    print(f"  ratio (background job / in the request): {queued / direct:.3f}")
     print(f"API p95 idle:                             {p95(idle):8.2f} ms")
     print(f"API p95 while packs render:               {p95(busy):8.2f} ms")
     print(f"  ratio (rendering / idle): {p95(busy) / p95(idle):.3f}")
+
+
+def _direct_and_background(base: str, folder: str, pdf_url: str, headers: dict[str, str]) -> tuple[float, float]:
+    """Seconds to a finished 20-solution pack: rendered while the request waits, then as a background job."""
+    documents = Path(folder) / "documents"
+    jobs = pdf_url.split("/pack.pdf", 1)[0] + "/renders"
+    with httpx.Client(timeout=300, headers=headers) as client:
+        shutil.rmtree(documents, ignore_errors=True)
+        started = time.perf_counter()
+        client.get(pdf_url).raise_for_status()
+        direct = time.perf_counter() - started
+        shutil.rmtree(documents, ignore_errors=True)
+        started = time.perf_counter()
+        job = client.post(jobs, json={"languages": ["en"]}).json()[0]
+        while client.get(f"{jobs}/{job['id']}").json()["status"] not in ("done", "failed"):
+            time.sleep(0.02)
+        queued = time.perf_counter() - started
+    return direct, queued
+
+
+def _share_link(base: str, pdf_url: str, headers: dict[str, str]) -> str:
+    """The address a delegation downloads its generated English pack at."""
+    links = pdf_url.split("/pack.pdf", 1)[0] + "/share-links"
+    made = httpx.post(links, json={"days": 7}, headers=headers, timeout=60).json()
+    secret = str(made["url"]).rsplit("/", 1)[-1]
+    return f"{base}/shared/{secret}/pack.pdf?lang=en"
 
 
 def _published(database_url: str, kind: str) -> list[dict[str, Any]]:
