@@ -273,7 +273,10 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
         "/api/v1/delegations/{delegation_id}/suggestions", "/api/v1/delegations/{delegation_id}/pack",
         "/api/v1/delegations/{delegation_id}/pack/readiness", "/api/v1/delegations/{delegation_id}/pack.pdf",
         "/api/v1/delegations/{delegation_id}/share-links", "/api/v1/delegations/{delegation_id}/share-links/{link_id}",
-        "/api/v1/delegations/{delegation_id}/downloads",
+        "/api/v1/delegations/{delegation_id}/downloads", "/api/v1/delegations/{delegation_id}/renders",
+        "/api/v1/delegations/{delegation_id}/renders/{render_id}",
+        "/api/v1/delegations/{delegation_id}/renders/{render_id}/pdf",
+        "/api/v1/delegations/{delegation_id}/pack/freshness",
     }  # fmt: skip
     for kind in ("solutions", "cases"):
         expected |= {

@@ -9,6 +9,7 @@ import logging
 
 from saq import Job, Queue, Worker
 from saq.types import Context, PartialTimersDict
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.database import async_engine
 from services.documents import pack_jobs
@@ -28,12 +29,16 @@ def job_key(render_id: int) -> str:
 class QueuedJobs:
     """Hands jobs to the shared queue named by ``QUEUE_URL``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.settings = settings
+        self.sessions = sessions
         self.queue = Queue.from_url(settings.queue_url, name=settings.queue_name)
 
     async def start(self) -> None:
+        """Connect, and hand the queue again every job accepted but unfinished (the queue drops duplicates)."""
         await self.queue.connect()
+        for render_id in await pack_jobs.unfinished(self.sessions):
+            await self.submit(render_id)
 
     async def submit(self, render_id: int) -> None:
         heartbeat = self.settings.render_heartbeat_seconds

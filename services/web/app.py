@@ -100,7 +100,7 @@ def create_app(settings: Settings) -> Litestar:
     runner = pack_jobs.Runner(
         sessions=pack_jobs.session_factory(engine), cache=document_cache, pool=render_pool, base_url=settings.base_url
     )
-    jobs = QueuedJobs(settings) if settings.queue_url else pack_jobs.LocalJobs(runner)
+    jobs = QueuedJobs(settings, runner.sessions) if settings.queue_url else pack_jobs.LocalJobs(runner)
     app = Litestar(
         route_handlers=[
             healthz,
