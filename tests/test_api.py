@@ -294,6 +294,10 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
     assert all(parameter.get("description") for parameter in parameters.values())
     assert {"200", "304", "400"} <= set(solutions["responses"])
     assert "404" in paths["/api/v1/cases/{slug}"]["get"]["responses"]
+    # Problems shared by a controller's routes are documented on each route.
+    generate = paths["/api/v1/delegations/{delegation_id}/renders"]["post"]
+    assert {"401", "403", "404", "422"} <= set(generate["responses"])
+    assert {"401", "403"} <= set(paths["/api/v1/translations/completeness"]["get"]["responses"])
     for path, operations in paths.items():
         for operation in operations.values():
             assert operation.get("description") or operation.get("summary"), path

@@ -18,7 +18,7 @@ from services.packs import LanguageReadiness, PackView
 from services.suggestions import Suggestions
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.problems import problem_spec
+from services.web.problems import problem_spec, shared_problems
 
 IfMatch = Annotated[
     str | None,
@@ -43,17 +43,19 @@ class RenderRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     languages: Annotated[list[str], msgspec.Meta(min_length=1, max_length=5)]
 
 
-class DelegationsApi(Controller):
-    path = "/api/v1/delegations"
-    tags = ["delegations"]  # noqa: RUF012 - Litestar's declarative form
-    dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
-    security = SIGNED_IN
-    responses = {  # noqa: RUF012 - Litestar's declarative form
+@shared_problems(
+    {
         401: problem_spec("No session and no API token."),
         403: problem_spec("Only export advisers and administrators work with delegations."),
         404: problem_spec("No such delegation, or one of another adviser."),
         422: problem_spec("The description breaks a rule (languages, dates, themes); each problem is listed."),
     }
+)
+class DelegationsApi(Controller):
+    path = "/api/v1/delegations"
+    tags = ["delegations"]  # noqa: RUF012 - Litestar's declarative form
+    dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
+    security = SIGNED_IN
 
     @get("/", summary="Your delegations")
     async def listing(self, db_session: Session, actor: SignedIn) -> Response[list[DelegationView]]:

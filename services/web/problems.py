@@ -1,12 +1,14 @@
 """Errors answered as RFC 9457 problem details (``application/problem+json``)."""
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 import msgspec
-from litestar import Request, Response
+from litestar import Controller, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
 from services.errors import (
@@ -67,6 +69,21 @@ def problem(
 def problem_spec(description: str) -> ResponseSpec:
     """An OpenAPI response that answers with problem details."""
     return ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
+
+
+def shared_problems(problems: dict[int, ResponseSpec]) -> Callable[[type[Controller]], type[Controller]]:
+    """A class decorator giving every route of a controller ``problems`` besides its own responses.
+
+    Litestar documents the responses each route declares, not those of its controller.
+    """
+
+    def document(controller: type[Controller]) -> type[Controller]:
+        for handler in vars(controller).values():
+            if isinstance(handler, HTTPRouteHandler):
+                handler.responses = {**problems, **(handler.responses or {})}
+        return controller
+
+    return document
 
 
 #: The status each refusal of a use case is answered with.

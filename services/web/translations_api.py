@@ -11,7 +11,7 @@ from services.translation_files import TranslationFile, from_po, from_xliff, to_
 from services.translation_work import Completeness, ImportResult
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.problems import problem_spec
+from services.web.problems import problem_spec, shared_problems
 
 Format = Annotated[
     Literal["xliff", "po"], QueryParameter(name="format", description="`xliff` (XLIFF 2.0) or `po` (gettext).")
@@ -30,15 +30,17 @@ def decode(data: bytes, kind: str) -> TranslationFile:
     return from_xliff(data) if kind == "xliff" else from_po(data)
 
 
+@shared_problems(
+    {
+        401: problem_spec("No session and no API token."),
+        403: problem_spec("The account does not translate into this locale."),
+    }
+)
 class TranslationsApi(Controller):
     path = "/api/v1/translations"
     tags = ["translations"]  # noqa: RUF012 - Litestar's declarative form
     dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
     security = SIGNED_IN
-    responses = {  # noqa: RUF012 - Litestar's declarative form
-        401: problem_spec("No session and no API token."),
-        403: problem_spec("The account does not translate into this locale."),
-    }
 
     @get("/completeness", summary="How far entries are translated")
     async def completeness(
