@@ -30,6 +30,7 @@ from services.web.conditional import conditional_get, head_as_get
 from services.web.delegations_api import DelegationsApi
 from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
+from services.web.reach_api import ReachApi
 from services.web.translations_api import TranslationsApi, glossary_terms
 
 STATIC_DIR = pages.WEB_DIR / "static"
@@ -91,6 +92,7 @@ def create_app(settings: Settings) -> Litestar:
             CatalogueApi,
             AccountsApi,
             DelegationsApi,
+            ReachApi,
             SolutionEditing,
             CaseEditing,
             review_queue,

@@ -17,7 +17,7 @@ from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, Imag
 from catalogue.records import is_slug
 from catalogue.vocabulary import UNITS, Maturity, OutcomeMethod, Role, VersionStatus
 from i18n.locales import CONTENT_LOCALES, display_name
-from services import browsing, editing, glossary, image_store, people, review, translation_work
+from services import browsing, editing, glossary, image_store, people, reach, review, translation_work
 from services.accounts import Actor
 from services.errors import Conflict, Forbidden, InvalidCatalogueData, InvalidInput, PreconditionFailed
 from services.images import RefusedImage
@@ -76,6 +76,7 @@ async def _workspace(
         themes=await browsing.list_themes(db_session, locale),
         maturities=[m.value for m in Maturity],
         organisations=await people.organisation_names(db_session) if actor.reviews else [],
+        reach=await reach.own_reach(db_session, actor, locale),
         problems=problems or [],
     )
 
