@@ -25,13 +25,16 @@ class ReachApi(Controller):
     tags = ["reach"]  # noqa: RUF012 - Litestar's declarative form
     dependencies = {"actor": Provide(provide_signed_in)}  # noqa: RUF012 - Litestar's declarative form
     security = SIGNED_IN
-    responses = {  # noqa: RUF012 - Litestar's declarative form
-        401: problem_spec("No session and no API token."),
-        403: problem_spec("Translators do not see where entries went."),
-        404: problem_spec("No such organisation, or one an editor does not work for."),
-    }
 
-    @get("/{slug:str}/reach", summary="Where an organisation's solutions went")
+    @get(
+        "/{slug:str}/reach",
+        summary="Where an organisation's solutions went",
+        responses={
+            401: problem_spec("No session and no API token."),
+            403: problem_spec("Translators do not see where entries went."),
+            404: problem_spec("No such organisation, or one an editor does not work for."),
+        },
+    )
     async def reach(
         self, db_session: Session, actor: SignedIn, slug: FromPath[str], lang: ReachLang = "en"
     ) -> Response[Reach]:
