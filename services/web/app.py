@@ -31,6 +31,7 @@ from services.web.delegations_api import DelegationsApi
 from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 from services.web.reach_api import ReachApi
+from services.web.translation_requests_api import TranslationRequestsApi
 from services.web.translations_api import TranslationsApi, glossary_terms
 
 STATIC_DIR = pages.WEB_DIR / "static"
@@ -93,6 +94,7 @@ def create_app(settings: Settings) -> Litestar:
             AccountsApi,
             DelegationsApi,
             ReachApi,
+            TranslationRequestsApi,
             SolutionEditing,
             CaseEditing,
             review_queue,
