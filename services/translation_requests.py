@@ -102,6 +102,24 @@ async def request_translation(
 
     An entry with a request in that language already gets that one back; nothing is stored then.
     """
+    try:
+        return await _request(session, actor, delegation_id, kind, slug, language, now, locale)
+    except IntegrityError:
+        # Another request for the entry and language was stored first: asking again finds it.
+        await session.rollback()
+        return await _request(session, actor, delegation_id, kind, slug, language, now, locale)
+
+
+async def _request(
+    session: AsyncSession,
+    actor: Actor,
+    delegation_id: int,
+    kind: str,
+    slug: str,
+    language: str,
+    now: dt.datetime,
+    locale: str,
+) -> Requested:
     delegation = await delegations.load(session, actor, delegation_id, now)
     if kind not in _MODELS:
         raise InvalidInput("kind", "only solutions and cases are translated on request")
@@ -126,20 +144,11 @@ async def request_translation(
         **{f"{kind}_id": entry.id},
     )
     session.add(request)
-    await session.flush()
     audit.record(
         session, "translation-requested", now, actor_id=actor.id, target=f"{kind}/{slug}",
         language=language, delegation=delegation.id,
     )  # fmt: skip
-    try:
-        await session.commit()
-    except IntegrityError:
-        # Another request for the entry and language was stored first.
-        await session.rollback()
-        existing = await _existing(session, entry_kind, entry.id, language)
-        if existing is None:
-            raise
-        return Requested(request=_view(existing, entry_kind, entry, locale), created=False)
+    await session.commit()
     return Requested(request=_view(request, entry_kind, entry, locale), created=True)
 
 

@@ -1,5 +1,7 @@
 """Translation requests: an adviser asks for a pack's entry in a delegation language; translators and editors act."""
 
+import asyncio
+import datetime as dt
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
@@ -7,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from catalogue import tables as t
+from catalogue.accounts import UserAccount
+from catalogue.database import async_engine
+from catalogue.translation_requests import TranslationRequest
+from services import accounts, translation_requests
 from tests.accounts_support import ACTORS, snapshot
 from tests.conftest import Client, make_client
 from tests.test_accounts import Mailbox, mailbox  # noqa: F401 - the fixture is used by name
@@ -201,3 +210,41 @@ def test_the_openapi_document_names_each_refusal(client: Client) -> None:
     assert "401" in paths[LIST]["get"]["responses"]
     reach = paths["/api/v1/organisations/{slug}/reach"]["get"]["responses"]
     assert {"200", "401", "403", "404"} <= set(reach)
+
+
+def test_two_requests_at_once_store_one(mailed: tuple[Desk, Mailbox]) -> None:
+    desk, _ = mailed
+    delegation = _delegation(desk)
+
+    async def race() -> tuple[bool, int]:
+        engine = async_engine(desk.url)
+        try:
+            sessions = async_sessionmaker(engine, expire_on_commit=False)
+            async with sessions() as first, sessions() as second:
+                user = await first.scalar(select(UserAccount).where(UserAccount.email == ACTORS["adviser"]))
+                solution = await first.scalar(select(t.Solution.id).where(t.Solution.slug == SOLUTION))
+                assert user is not None and solution is not None
+                await first.commit()
+                # The other request is written but not yet committed when this one looks for it.
+                second.add(
+                    TranslationRequest(
+                        solution_id=solution, language="sv", delegation_id=delegation, requested_by_id=user.id,
+                        requested_at=dt.datetime.now(dt.UTC), needed_by=dt.date(2027, 5, 10),
+                    )
+                )  # fmt: skip
+                await second.flush()
+                asked = asyncio.create_task(
+                    translation_requests.request_translation(
+                        first, accounts.actor_of(user), delegation, "solution", SOLUTION, "sv", dt.datetime.now(dt.UTC)
+                    )
+                )
+                await asyncio.sleep(0.5)
+                await second.commit()
+                made = await asked
+                return made.created, made.request.id
+        finally:
+            await engine.dispose()
+
+    created, request_id = asyncio.run(race())
+    assert not created
+    assert [r["id"] for r in desk("adviser", "GET", LIST).json()] == [request_id]
