@@ -284,6 +284,11 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
             for tail in ("draft", "draft/submit", "draft/approve", "draft/return", "review", "versions",
                          "versions/{number}/restore", "translations/{locale}", "translations/{locale}/confirm")
         }  # fmt: skip
+    expected |= {
+        "/api/v1/organisations/{slug}/reach",
+        "/api/v1/delegations/{delegation_id}/pack/translation-requests",
+        "/api/v1/translation-requests",
+    }
     assert set(paths) == expected
     solutions = paths["/api/v1/solutions"]["get"]
     parameters = {parameter["name"]: parameter for parameter in solutions["parameters"]}

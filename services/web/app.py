@@ -41,6 +41,8 @@ from services.web.conditional import conditional_get, head_as_get
 from services.web.delegations_api import DelegationsApi
 from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
+from services.web.reach_api import ReachApi
+from services.web.translation_requests_api import TranslationRequestsApi
 from services.web.translations_api import TranslationsApi, glossary_terms
 
 STATIC_DIR = pages.WEB_DIR / "static"
@@ -107,6 +109,8 @@ def create_app(settings: Settings) -> Litestar:
             CatalogueApi,
             AccountsApi,
             DelegationsApi,
+            ReachApi,
+            TranslationRequestsApi,
             SolutionEditing,
             CaseEditing,
             review_queue,

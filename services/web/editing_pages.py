@@ -17,7 +17,17 @@ from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, Imag
 from catalogue.records import is_slug
 from catalogue.vocabulary import UNITS, Maturity, OutcomeMethod, Role, VersionStatus
 from i18n.locales import CONTENT_LOCALES, display_name
-from services import browsing, editing, glossary, image_store, people, review, translation_work
+from services import (
+    browsing,
+    editing,
+    glossary,
+    image_store,
+    people,
+    reach,
+    review,
+    translation_requests,
+    translation_work,
+)
 from services.accounts import Actor
 from services.errors import Conflict, Forbidden, InvalidCatalogueData, InvalidInput, PreconditionFailed
 from services.images import RefusedImage
@@ -49,6 +59,13 @@ def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **c
     return response
 
 
+async def _requested(db_session: Session, actor: Actor, locale: str) -> list[translation_requests.RequestView]:
+    """The translation requests ``actor`` sees that are not fulfilled yet."""
+    return [
+        found for found in await translation_requests.open_requests(db_session, actor, locale) if not found.fulfilled
+    ]
+
+
 def _editable_locales(actor: Actor, source: str) -> list[str]:
     if actor.role is Role.TRANSLATOR:
         return [code for code in CONTENT_LOCALES if code in actor.locales and code != source]
@@ -76,6 +93,8 @@ async def _workspace(
         themes=await browsing.list_themes(db_session, locale),
         maturities=[m.value for m in Maturity],
         organisations=await people.organisation_names(db_session) if actor.reviews else [],
+        reach=await reach.own_reach(db_session, actor, locale),
+        requests=await _requested(db_session, actor, locale) if actor.role is not Role.TRANSLATOR else [],
         problems=problems or [],
     )
 
@@ -387,11 +406,13 @@ EDITING_PAGES = [workspace, add_solution, edit_form, save_form, review_page, dec
 
 @get("/translations", include_in_schema=False, dependencies=SIGNED_IN)
 async def translations_page(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
-    report = await translation_work.completeness(db_session, actor, _content_locale(request))
+    locale = _content_locale(request)
+    report = await translation_work.completeness(db_session, actor, locale)
     targets = [code for code in report.locales if actor.role is not Role.TRANSLATOR or code in actor.locales]
     return _page(
         request, "translations.html", report=report, targets=targets, actor=actor,
         imported=request.query_params.get("imported"), problems=[],
+        requests=await _requested(db_session, actor, locale),
     )  # fmt: skip
 
 
@@ -416,11 +437,12 @@ async def import_translations(request: Request[Any, Any, Any], db_session: Sessi
         else:
             return Redirect(f"/translations?imported={result.changed}", status_code=303)
     await db_session.rollback()
-    report = await translation_work.completeness(db_session, actor, _content_locale(request))
+    locale = _content_locale(request)
+    report = await translation_work.completeness(db_session, actor, locale)
     targets = [code for code in report.locales if actor.role is not Role.TRANSLATOR or code in actor.locales]
     return _page(
         request, "translations.html", status=422, report=report, targets=targets, actor=actor,
-        imported=None, problems=problems,
+        imported=None, problems=problems, requests=await _requested(db_session, actor, locale),
     )  # fmt: skip
 
 
