@@ -18,6 +18,7 @@ from catalogue.delegations import Delegation
 from catalogue.localised import LocalisedText, resolve
 from catalogue.packs import Pack, PackContact, PackItem, PackRecord, ProgrammeDay, item_key, pack_problems
 from catalogue.texts import fields_of
+from catalogue.translation_requests import TranslationRequest
 from services import audit, delegations, editing
 from services.accounts import Actor
 from services.errors import InvalidCatalogueData, PreconditionFailed
@@ -52,6 +53,8 @@ class Missing(msgspec.Struct, frozen=True, kw_only=True):
     shown_in: str
     #: The adviser chose to leave the item out of this language's document.
     left_out: bool = False
+    #: Translators were asked for the item in this language.
+    requested: bool = False
 
 
 class LanguageReadiness(msgspec.Struct, frozen=True, kw_only=True):
@@ -174,6 +177,7 @@ async def readiness(
     pack = await _pack(session, delegation.id)
     record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
     found = await titles(session, record.items)
+    asked = await _requested(session, record.items, list(delegation.languages))
     report = []
     for language in delegation.languages:
         left_out = set(record.left_out.get(language, []))
@@ -188,10 +192,29 @@ async def readiness(
                     Missing(
                         kind=item.kind, slug=item.slug, title=shown.text, shown_in=shown.locale,
                         left_out=item_key(item) in left_out,
+                        requested=(item.kind, item.slug, language) in asked,
                     )
                 )  # fmt: skip
         report.append(LanguageReadiness(language=language, ready=not missing, missing=missing))
     return report
+
+
+async def _requested(session: AsyncSession, items: list[PackItem], languages: list[str]) -> set[tuple[str, str, str]]:
+    """The items (kind, slug, language) translators were asked for in one of ``languages``."""
+    asked: set[tuple[str, str, str]] = set()
+    for kind, model, column in (
+        ("solution", t.Solution, TranslationRequest.solution_id),
+        ("case", t.CaseResult, TranslationRequest.case_id),
+    ):
+        slugs = [item.slug for item in items if item.kind == kind]
+        if slugs:
+            rows = await session.execute(
+                select(model.slug, TranslationRequest.language)
+                .join(TranslationRequest, column == model.id)
+                .where(model.slug.in_(slugs), TranslationRequest.language.in_(languages))
+            )
+            asked |= {(kind, slug, language) for slug, language in rows.tuples()}
+    return asked
 
 
 async def visit_site_names(session: AsyncSession, locale: str) -> list[tuple[str, str]]:

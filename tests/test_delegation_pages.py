@@ -153,3 +153,21 @@ def test_the_adviser_leaves_an_untranslated_item_out_generates_and_shares_the_pa
     assert shared.status_code == 201
     link = re.search(r'class="share-link">([^<]+)</a>', shared.text)
     assert link and "/shared/" in link.group(1)
+
+
+def test_the_adviser_asks_translators_for_a_missing_language(client: Client, fresh_url: str) -> None:
+    path = _create(client)
+    for slug in _suggested(client.get(path).text)[:2]:
+        _change(client, path, "items", action="add", kind="solution", slug=slug)
+    page = client.get(path).text
+    choices = re.findall(r'name="(choice\.ko\.solution:([a-z0-9-]+))" value="request"', page)
+    assert choices
+    before = snapshot(fresh_url)
+    forged = _change(client, path, "readiness", **{"choice.ko.solution:no-such-entry": "request"})
+    assert forged.status_code == 422
+    assert snapshot(fresh_url) == before
+    asked = _change(client, path, "readiness", **{choices[0][0]: "request"})
+    assert asked.status_code == 303
+    assert "A Korean translation has been requested" in client.get(path).text
+    requests = client.get("/api/v1/translation-requests").json()
+    assert [(r["slug"], r["language"], r["fulfilled"]) for r in requests] == [(choices[0][1], "ko", False)]

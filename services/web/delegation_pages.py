@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 from babel import Locale
 from litestar import Request, Response, get, post
+from litestar.background_tasks import BackgroundTask, BackgroundTasks
 from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -18,10 +19,11 @@ from litestar.response import Redirect
 from catalogue.delegations import DelegationRecord
 from catalogue.packs import MAX_ITEMS, PackContact, PackItem, PackRecord, ProgrammeDay, Visit, item_key
 from i18n.locales import CONTENT_LOCALES, display_name
-from services import browsing, delegations, packs, sharing, suggestions
+from services import browsing, delegations, packs, people, sharing, suggestions, translation_requests
 from services.accounts import Actor
 from services.documents import pack_jobs
 from services.errors import InvalidCatalogueData, InvalidInput, PreconditionFailed
+from services.people import Mail
 from services.web.auth import now, page_csrf, provide_signed_in
 from services.web.dependencies import Session, SignedIn
 from services.web.pages import _content_locale, _page_locale, render
@@ -321,6 +323,7 @@ def _readiness_change(form: Form, record: PackRecord) -> PackRecord:
         if choice == "leave_out":
             chosen.add(item)
         else:
+            # Until a requested translation arrives, the fallback text stands in.
             chosen.discard(item)
     return msgspec.structs.replace(
         record, left_out={code: sorted(keys) for code, keys in sorted(left_out.items()) if keys}
@@ -352,12 +355,57 @@ async def change_pack(
             raise InvalidInput("part", "no such part of a pack")
         current = await packs.view(db_session, actor, delegation_id, locale, now())
         record = change(form, _record_of(current))
+        wanted = await _wanted_translations(db_session, actor, delegation_id, form) if part == "readiness" else []
         await packs.save(db_session, actor, delegation_id, record, form.get("version", ""), locale, now())
+        mails = await _request_translations(request, db_session, actor, delegation_id, wanted)
     except (msgspec.ValidationError, InvalidCatalogueData, InvalidInput, PreconditionFailed) as error:
         await db_session.rollback()
         status = 412 if isinstance(error, PreconditionFailed) else 422
         return await _builder(request, db_session, actor, delegation_id, status, _problems(error))
-    return Redirect(f"/delegations/{delegation_id}#{part}", status_code=303)
+    mailer = request.app.state.mailer
+    tasks = BackgroundTasks([BackgroundTask(people.send_quietly, mailer, mail) for mail in mails])
+    return Redirect(f"/delegations/{delegation_id}#{part}", status_code=303, background=tasks)
+
+
+async def _wanted_translations(
+    db_session: Session, actor: Actor, delegation_id: int, form: Form
+) -> list[tuple[str, str, str]]:
+    """The translations (language, kind, slug) the form asks for, each one the readiness check offered."""
+    offered = {
+        (language.language, item.kind, item.slug)
+        for language in await packs.readiness(db_session, actor, delegation_id, now())
+        for item in language.missing
+        if item.kind != "visit_site"
+    }
+    wanted = []
+    for key, choice in form.items():
+        if key.startswith("choice.") and choice == "request":
+            _, language, item = key.split(".", 2)
+            kind, _, slug = item.partition(":")
+            if (language, kind, slug) not in offered:
+                raise InvalidInput(key, "only a solution or case of the pack lacking that language can be requested")
+            wanted.append((language, kind, slug))
+    return wanted
+
+
+async def _request_translations(
+    request: Request[Any, Any, Any],
+    db_session: Session,
+    actor: Actor,
+    delegation_id: int,
+    wanted: list[tuple[str, str, str]],
+) -> list[Mail]:
+    """Ask translators for each of ``wanted``; the mails to send about the requests that are new."""
+    mails: list[Mail] = []
+    for language, kind, slug in wanted:
+        made = await translation_requests.request_translation(
+            db_session, actor, delegation_id, kind, slug, language, now(), _page_locale(request)[0]
+        )
+        if made.created:
+            mails += await translation_requests.notifications(
+                db_session, made.request.id, request.app.state.settings.base_url
+            )
+    return mails
 
 
 # Generating and sharing
