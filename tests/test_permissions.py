@@ -226,6 +226,8 @@ def test_the_matrix_covers_every_editing_route(matrix: Matrix) -> None:
                 ("PUT", "/api/v1/delegations/{delegation_id}/pack"),
                 ("POST", "/api/v1/delegations/{delegation_id}/share-links"),
                 ("DELETE", "/api/v1/delegations/{delegation_id}/share-links/{link_id}")}  # fmt: skip
+    # Generations too: test_pack_jobs refuses other advisers, editors and bad languages with nothing stored.
+    covered |= {("POST", "/api/v1/delegations/{delegation_id}/renders")}
     # Translation requests go through their delegation: their matrix is in test_translation_requests.
     covered |= {("POST", "/api/v1/delegations/{delegation_id}/pack/translation-requests")}
     covered = {

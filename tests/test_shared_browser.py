@@ -200,7 +200,7 @@ def test_the_korean_pack_link_downloads_the_pack(visitor: Page, shared: Shared) 
         visitor.expect_response(lambda answer: answer.url == pack, timeout=PDF_WAIT_MS) as answered,
         visitor.expect_download(timeout=PDF_WAIT_MS) as downloading,
     ):
-        visitor.get_by_role("link", name="한국어").click()
+        visitor.locator("ul.pack-languages").get_by_role("link", name="한국어").click()
     response, download = answered.value, downloading.value
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"].startswith("attachment")
@@ -222,7 +222,7 @@ def test_a_view_only_link_opens_the_korean_pack_in_the_browser(visitor: Page, sh
     _open(visitor, shared.view_only)
     expect(visitor.locator("ul.pack-languages li").first).to_contain_text("to read in the browser")
     with visitor.expect_response(lambda answer: answer.url == pack, timeout=PDF_WAIT_MS) as answered:
-        visitor.get_by_role("link", name="한국어").click()
+        visitor.locator("ul.pack-languages").get_by_role("link", name="한국어").click()
     visitor.wait_for_url(lambda url: url == pack, timeout=PDF_WAIT_MS)
     response = answered.value
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
