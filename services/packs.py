@@ -195,7 +195,9 @@ async def readiness(
                         requested=(item.kind, item.slug, language) in asked,
                     )
                 )  # fmt: skip
-        report.append(LanguageReadiness(language=language, ready=not missing, missing=missing))
+        # Ready once every item lacking a translation is either translated or left out.
+        ready = all(item.left_out for item in missing)
+        report.append(LanguageReadiness(language=language, ready=ready, missing=missing))
     return report
 
 

@@ -101,6 +101,11 @@ def test_a_change_that_breaks_a_rule_or_a_stale_form_changes_nothing(client: Cli
     data = {"_csrf": page_token(page.text), "version": stale, "action": "add", "name": "Someone else"}
     conflict = client.post(f"{path}/pack/contacts", data=data)
     assert conflict.status_code == 412 and "Someone else" not in conflict.text.split("</form>")[0]
+    assert "Someone changed this in the meantime" in conflict.text
+    for odd in ("²", "1" * 5000, "-1"):
+        moved = _change(client, path, "items", action="up", position=odd)
+        assert moved.status_code == 422, odd
+    assert _change(client, path, "readiness", **{"choice.ko": "leave_out"}).status_code == 422
     wrong_form = client.post(
         "/delegations", data={"_csrf": page_token(page.text), **DELEGATION, "ends_on": "2027-05-01"}
     )

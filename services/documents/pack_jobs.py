@@ -23,7 +23,7 @@ from catalogue import tables as t
 from catalogue.content import EntryKind, diff
 from catalogue.delegations import Delegation
 from catalogue.localised import resolve
-from catalogue.packs import Pack, PackItem, PackRecord, PackRender
+from catalogue.packs import Pack, PackItem, PackRecord, PackRender, item_key
 from catalogue.versions import EntryVersion
 from catalogue.vocabulary import VersionStatus
 from services import audit, delegations
@@ -206,6 +206,11 @@ async def _set(runner: Runner, render_id: int, **values: Any) -> None:
         await session.commit()
 
 
+def _shown_in(record: PackRecord, language: str) -> PackRecord:
+    left_out = set(record.left_out.get(language, []))
+    return msgspec.structs.replace(record, items=[item for item in record.items if item_key(item) not in left_out])
+
+
 class _Estimate:
     """Progress while rendering, estimated from the time a pack of this size takes."""
 
@@ -272,7 +277,8 @@ async def _generate(runner: Runner, render: PackRender, estimate: _Estimate) -> 
         versions = {
             "delegation": delegation.lock,
             "pack": pack.lock if pack else 0,
-            "entries": await entry_versions(session, record),
+            # Only what this language's file shows: items left out of it are not in it.
+            "entries": await entry_versions(session, _shown_in(record, render.language)),
         }
         source = await source_of(session, delegation, render.language, runner.base_url)
     key = document_key(source.html, source.images, "pdfua")

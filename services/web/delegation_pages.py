@@ -60,7 +60,7 @@ def _problems(error: Exception) -> list[str]:
     if isinstance(error, msgspec.ValidationError):
         return [str(error)]
     if isinstance(error, PreconditionFailed):
-        return ["someone changed this in the meantime; the page now shows the current version"]
+        return []  # the page says so in the reader's language
     return [str(error)]
 
 
@@ -92,6 +92,7 @@ async def _delegation_form(
         content_languages=[(code, display_name(code)) for code in CONTENT_LOCALES],
         themes=await browsing.list_themes(db_session, _content_locale(request)),
         problems=problems or [],
+        conflict=status == 412,
     )
 
 
@@ -125,7 +126,7 @@ def _record(typed: dict[str, Any]) -> DelegationRecord:
             **{key: typed[key] for key in ("name", "country", "starts_on", "ends_on", "languages", "themes")},
             "city": typed["city"] or None,
             "organisations": [line.strip() for line in typed["organisations"].splitlines() if line.strip()],
-            "group_size": int(size) if size.isdigit() else size,
+            "group_size": _whole(size) if _whole(size) is not None else size,
             "challenges": typed["challenges"],
             "notes": typed["notes"],
         },
@@ -210,6 +211,7 @@ async def _builder(
             db_session, actor, delegation_id, locale, now())},
         sites=sites,
         problems=problems or [],
+        conflict=status == 412,
         max_items=MAX_ITEMS,
     )  # fmt: skip
 
@@ -240,11 +242,24 @@ def _moved(items: list[PackItem], position: int, step: int) -> list[PackItem]:
     return moved
 
 
+def _whole(value: str) -> int | None:
+    """``value`` as a small whole number written in ASCII digits, else ``None``."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
+
+
 def _number(form: Form, name: str) -> int:
-    value = form.get(name, "")
-    if not value.isdigit():
+    value = _whole(form.get(name, ""))
+    if value is None:
         raise InvalidInput(name, "a whole number is needed")
-    return int(value)
+    return value
+
+
+def _choice(key: str) -> tuple[str, str]:
+    """The language and item (``kind:slug``) a readiness field ``choice.LANG.KIND:SLUG`` is about."""
+    parts = key.split(".", 2)
+    if len(parts) != 3 or ":" not in parts[2]:
+        raise InvalidInput(key, "not a readiness choice")
+    return parts[1], parts[2]
 
 
 def _items_change(form: Form, record: PackRecord) -> PackRecord:
@@ -318,7 +333,7 @@ def _readiness_change(form: Form, record: PackRecord) -> PackRecord:
     for key, choice in form.items():
         if not key.startswith("choice."):
             continue
-        _, code, item = key.split(".", 2)
+        code, item = _choice(key)
         chosen = left_out.setdefault(code, set())
         if choice == "leave_out":
             chosen.add(item)
@@ -380,7 +395,7 @@ async def _wanted_translations(
     wanted = []
     for key, choice in form.items():
         if key.startswith("choice.") and choice == "request":
-            _, language, item = key.split(".", 2)
+            language, item = _choice(key)
             kind, _, slug = item.partition(":")
             if (language, kind, slug) not in offered:
                 raise InvalidInput(key, "only a solution or case of the pack lacking that language can be requested")
@@ -470,10 +485,11 @@ async def share(
     form, ticked = await _form(request)
     days = form.get("days", "30")
     try:
-        if not days.isdigit():
+        count = _whole(days)
+        if count is None:
             raise InvalidInput("days", f"give a number of days from 1 to {sharing.MAX_DAYS}")
         made = await sharing.create_link(
-            db_session, actor, delegation_id, int(days), "view_only" not in ticked,
+            db_session, actor, delegation_id, count, "view_only" not in ticked,
             request.app.state.settings.base_url, now(),
         )  # fmt: skip
     except InvalidInput as error:
