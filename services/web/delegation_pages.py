@@ -26,7 +26,7 @@ from services.errors import InvalidCatalogueData, InvalidInput, PreconditionFail
 from services.people import Mail
 from services.web.auth import now, page_csrf, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.pages import _content_locale, _page_locale, render
+from services.web.pages import PAGE_POLICY, _content_locale, _page_locale, render
 
 NO_STORE = {"Cache-Control": "no-store"}
 SIGNED_IN = {"actor": Provide(provide_signed_in)}
@@ -432,13 +432,12 @@ async def _generations(
     actor: Actor,
     delegation_id: int,
     status: int = 200,
-    new_link: str | None = None,
     problems: list[str] | None = None,
 ) -> Response[str]:
     delegation = await delegations.load(db_session, actor, delegation_id, now())
     found = await pack_jobs.renders(db_session, actor, delegation_id, now())
     unfinished = any(job.status in pack_jobs.UNFINISHED for job in found)
-    return _page(
+    response = _page(
         request,
         "generations.html",
         status=status,
@@ -449,10 +448,13 @@ async def _generations(
             db_session, actor, delegation_id, _content_locale(request), now())},
         links=await sharing.links(db_session, actor, delegation_id, now()),
         downloads=await sharing.downloads(db_session, actor, delegation_id, now()),
-        new_link=new_link,
         problems=problems or [],
         max_days=sharing.MAX_DAYS,
     )  # fmt: skip
+    if unfinished:
+        # The page's one script follows the progress through the API.
+        response.headers["Content-Security-Policy"] = f"{PAGE_POLICY}; script-src 'self'; connect-src 'self'"
+    return response
 
 
 @get("/delegations/{delegation_id:int}/generations", include_in_schema=False, dependencies=SIGNED_IN)
@@ -495,7 +497,8 @@ async def share(
     except InvalidInput as error:
         await db_session.rollback()
         return await _generations(request, db_session, actor, delegation_id, 422, problems=_problems(error))
-    return await _generations(request, db_session, actor, delegation_id, 201, new_link=made.url)
+    delegation = delegations.view_of(await delegations.load(db_session, actor, delegation_id, now()))
+    return _page(request, "share_made.html", status=201, delegation=delegation, new_link=made.url)
 
 
 @post("/delegations/{delegation_id:int}/share/{link_id:int}/revoke", include_in_schema=False, dependencies=SIGNED_IN)
