@@ -35,6 +35,22 @@ def _axe_clean(page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def _describe(adviser: Page) -> None:
+    """Fill in the delegation form for a group from Busan."""
+    adviser.get_by_label("Name of the delegation").fill("Busan smart-city office")
+    adviser.get_by_label("Country").select_option("KR")
+    adviser.get_by_label("City").fill("Busan")
+    adviser.locator("input[name='language.ko']").check()
+    adviser.get_by_label("First day of the visit").fill("2027-05-10")
+    adviser.get_by_label("Last day of the visit").fill("2027-05-12")
+    adviser.get_by_label("Number of visitors").fill("14")
+    adviser.get_by_label("Lighting").check()
+    adviser.get_by_label("Climate adaptation").check()
+    adviser.get_by_label("Their challenges, in their words").fill(
+        "Smart street lighting that saves energy, and protection against cloudbursts in a coastal city."
+    )
+
+
 def _pack_titles(page: Page) -> list[str]:
     return [text.strip() for text in page.locator("ol.pack-items li > span[lang]").all_inner_texts()]
 
@@ -49,18 +65,7 @@ def test_an_adviser_builds_generates_and_shares_a_pack_that_the_visitor_download
     adviser.get_by_role("link", name="Delegations and their packs").click()
     adviser.get_by_role("link", name="Describe a new delegation").click()
     _axe_clean(adviser)
-    adviser.get_by_label("Name of the delegation").fill("Busan smart-city office")
-    adviser.get_by_label("Country").select_option("KR")
-    adviser.get_by_label("City").fill("Busan")
-    adviser.locator("input[name='language.ko']").check()
-    adviser.get_by_label("First day of the visit").fill("2027-05-10")
-    adviser.get_by_label("Last day of the visit").fill("2027-05-12")
-    adviser.get_by_label("Number of visitors").fill("14")
-    adviser.get_by_label("Lighting").check()
-    adviser.get_by_label("Climate adaptation").check()
-    adviser.get_by_label("Their challenges, in their words").fill(
-        "Smart street lighting that saves energy, and protection against cloudbursts in a coastal city."
-    )
+    _describe(adviser)
     adviser.get_by_role("button", name="Save the delegation").click()
     expect(adviser.get_by_role("heading", level=1)).to_have_text("Busan smart-city office")
 
