@@ -174,6 +174,8 @@ class PackRender(BigIntBase):
     requested_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    #: When whoever runs the job last showed it was alive (or when it was queued).
+    touched_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     #: The document cache key of the finished file.
     document_key: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(String(200))

@@ -1,5 +1,7 @@
 """Generating packs in the background: progress, the cached file, retries after a dying worker, freshness."""
 
+import asyncio
+import datetime as dt
 import os
 import signal
 import time
@@ -9,7 +11,11 @@ from typing import Any
 
 import pypdf
 import pytest
+from sqlalchemy import update
 
+from catalogue.database import async_engine
+from catalogue.packs import PackRender
+from catalogue.tables import Solution
 from tests.accounts_support import snapshot
 from tests.conftest import make_client
 from tests.pdf_checks import read_pdf
@@ -171,3 +177,40 @@ def test_a_share_link_serves_the_file_the_adviser_generated_and_lists_brochures_
     served = desk.client.get(f"{path}/pack.pdf?lang=en")
     assert served.content == (data_dir / "documents" / f"{key}.pdf").read_bytes()
     assert desk.client.app.state.render_pool.renders == renders
+
+
+def _database(url: str, statement: Any) -> None:
+    async def execute() -> None:
+        engine = async_engine(url)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(statement)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(execute())
+
+
+def test_a_job_that_fails_every_attempt_ends_failed_and_a_lost_one_does_not_block_its_language(
+    desk: Desk, fresh_url: str
+) -> None:
+    delegation = _delegation_with_pack(desk, solutions=2)
+    first = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/pack").json()["items"][0]
+    # The pack names a solution that is no longer published: every attempt fails to load it.
+    _database(fresh_url, update(Solution).where(Solution.slug == first["slug"]).values(is_published=False))
+    job = _generate(desk, delegation, "en")[0]
+    failed = _wait(desk, delegation, job["id"], _done)
+    assert (failed["status"], failed["attempts"], failed["document_key"]) == ("failed", 3, None)
+    _database(fresh_url, update(Solution).where(Solution.slug == first["slug"]).values(is_published=True))
+    # A job its runner lost (running, silent for an hour) is failed when the language is asked for again.
+    lost = _generate(desk, delegation, "ko")[0]
+    _wait(desk, delegation, lost["id"], _done)
+    an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    _database(
+        fresh_url,
+        update(PackRender).where(PackRender.id == lost["id"]).values(status="running", touched_at=an_hour_ago),
+    )
+    again = _generate(desk, delegation, "ko")[0]
+    assert again["id"] != lost["id"]
+    assert _wait(desk, delegation, again["id"], _done)["status"] == "done"
+    assert desk("adviser", "GET", f"{ROOT}/{delegation['id']}/renders/{lost['id']}").json()["status"] == "failed"

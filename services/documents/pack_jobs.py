@@ -7,6 +7,7 @@ leaves the row for the next attempt; the file is written whole or not at all.
 """
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -75,33 +76,53 @@ def view_of(render: PackRender) -> RenderView:
     )
 
 
+def is_lost(render: PackRender, now: dt.datetime, stale_after: float, timeout: float) -> bool:
+    """Whether an unfinished job will not end by itself: running but silent, or queued and never taken."""
+    touched = render.touched_at or render.requested_at
+    if render.status == "running":
+        return touched < now - dt.timedelta(seconds=max(stale_after, 1) * 3)
+    return render.status == "queued" and touched < now - dt.timedelta(seconds=timeout)
+
+
 async def request(
-    session: AsyncSession, actor: Actor, delegation_id: int, languages: list[str], now: dt.datetime
+    session: AsyncSession,
+    actor: Actor,
+    delegation_id: int,
+    languages: list[str],
+    now: dt.datetime,
+    stale_after: float = 30.0,
+    timeout: float = 900.0,
 ) -> tuple[list[RenderView], list[int]]:
     """Queue a generation of the pack in each of ``languages``; commits.
 
-    A language whose generation is already queued or running keeps it. Returns the views and
-    the ids of the jobs that still have to be handed to a runner.
+    A language whose generation is still queued keeps it; one already running gets a new job,
+    since the running one may have loaded the pack before its last change. A job nothing runs
+    any more is marked failed. Returns the views and the ids of the jobs a runner must be given.
     """
     delegation = await delegations.load(session, actor, delegation_id, now)
     unknown = [language for language in languages if language not in delegation.languages]
     if unknown or not languages:
         raise InvalidInput("languages", f"choose among the delegation's languages: {', '.join(delegation.languages)}")
-    running = {
-        render.language: render
-        for render in await session.scalars(
-            select(PackRender).where(
-                PackRender.delegation_id == delegation.id,
-                PackRender.language.in_(languages),
-                PackRender.status.in_(UNFINISHED),
-            )
+    waiting: dict[str, PackRender] = {}
+    for render in await session.scalars(
+        select(PackRender).where(
+            PackRender.delegation_id == delegation.id,
+            PackRender.language.in_(languages),
+            PackRender.status.in_(UNFINISHED),
         )
-    }
-    chosen, new = [], []
+    ):
+        if is_lost(render, now, stale_after, timeout):
+            render.status, render.stage, render.finished_at = "failed", "finished", now
+            render.error = "abandoned: nothing has run it for too long"
+        elif render.status == "queued":
+            # A queued job loads the pack when it starts, so it makes the file asked for now.
+            waiting[render.language] = render
+    chosen: list[PackRender] = []
+    new: list[PackRender] = []
     for language in dict.fromkeys(languages):
-        render = running.get(language)
-        if render is None:
-            render = PackRender(
+        found = waiting.get(language)
+        if found is None:
+            found = PackRender(
                 delegation_id=delegation.id,
                 language=language,
                 status="queued",
@@ -110,11 +131,12 @@ async def request(
                 attempts=0,
                 requested_by_id=actor.id,
                 requested_at=now,
+                touched_at=now,
                 versions={},
             )
-            session.add(render)
-            new.append(render)
-        chosen.append(render)
+            session.add(found)
+            new.append(found)
+        chosen.append(found)
     audit.record(
         session, "pack-generation-requested", now, actor_id=actor.id, target=f"delegation/{delegation.id}",
         languages=",".join(render.language for render in new),
@@ -198,11 +220,18 @@ class Runner(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     cache: DocumentCache
     pool: RenderPool
     base_url: str
+    #: Seconds a running job may stay silent before another runner may take it over.
+    stale_after: float = 30.0
+    #: Seconds one attempt may take, and a queued job may wait, before it counts as lost.
+    timeout: float = 900.0
 
 
-async def _set(runner: Runner, render_id: int, **values: Any) -> None:
+async def _set(runner: Runner, render_id: int, *, running_only: bool = False, **values: Any) -> None:
+    query = update(PackRender).where(PackRender.id == render_id)
+    if running_only:
+        query = query.where(PackRender.status == "running")
     async with runner.sessions() as session:
-        await session.execute(update(PackRender).where(PackRender.id == render_id).values(**values))
+        await session.execute(query.values(**values))
         await session.commit()
 
 
@@ -231,45 +260,96 @@ class _Estimate:
 async def _keep_alive(
     runner: Runner, render_id: int, estimate: _Estimate, touch: Callable[[], Awaitable[None]] | None
 ) -> None:
+    """Twice a second: tell the queue the job is alive, and record that and the progress in its row."""
     while True:
         await asyncio.sleep(0.5)
-        if touch is not None:
-            await touch()
-        percent = estimate.percent()
-        if percent is not None:
-            await _set(runner, render_id, progress=percent)
+        try:
+            if touch is not None:
+                await touch()
+            values: dict[str, Any] = {"touched_at": _now()}
+            percent = estimate.percent()
+            if percent is not None:
+                values["progress"] = percent
+            await _set(runner, render_id, running_only=True, **values)
+        except Exception as error:  # noqa: BLE001 - a missed beat is logged, the next one tries again
+            logger.warning("pack generation %s: could not record progress: %r", render_id, error)
 
 
-async def run(runner: Runner, render_id: int, touch: Callable[[], Awaitable[None]] | None = None) -> None:
-    """Run one generation to its end; raises when this attempt failed, so that it can be retried.
+async def _claim(runner: Runner, render_id: int) -> tuple[PackRender, int] | None:
+    """Take the job for this runner (queued, or running but silent): the job and the number of this attempt.
 
-    ``touch`` is called twice a second while the job works, to show it is alive.
+    ``None`` when it is not to be run here.
     """
     async with runner.sessions() as session:
         render = await session.get(PackRender, render_id)
-        if render is None or render.status in ("done", "failed"):
-            return
+        if render is None or render.status not in UNFINISHED:
+            return None
         if render.attempts >= MAX_ATTEMPTS:
             await fail(runner, render_id, f"gave up after {render.attempts} attempts")
-            return
-        await session.execute(
+            return None
+        now, attempt = _now(), render.attempts + 1
+        silent = PackRender.touched_at.is_(None) | (
+            PackRender.touched_at < now - dt.timedelta(seconds=runner.stale_after)
+        )
+        claimed = await session.execute(
             update(PackRender)
-            .where(PackRender.id == render_id)
+            .where(
+                PackRender.id == render_id,
+                PackRender.attempts == render.attempts,
+                (PackRender.status == "queued") | ((PackRender.status == "running") & silent),
+            )
             .values(
-                status="running", stage="loading", progress=5, attempts=render.attempts + 1, started_at=_now(),
+                status="running", stage="loading", progress=5, attempts=attempt, started_at=now, touched_at=now,
                 error=None,
             )
+            .execution_options(synchronize_session=False)
         )  # fmt: skip
         await session.commit()
+        # Another runner took it first, or is still working on it.
+        return (render, attempt) if claimed.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+async def run(runner: Runner, render_id: int, touch: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Run one attempt of a generation; raises when it failed, after putting the job back or marking it failed.
+
+    ``touch`` is called twice a second while the job works, to show it is alive.
+    """
+    claimed = await _claim(runner, render_id)
+    if claimed is None:
+        return
+    render, attempt = claimed
     estimate = _Estimate()
     alive = asyncio.create_task(_keep_alive(runner, render_id, estimate, touch))
     try:
-        await _generate(runner, render, estimate)
-    finally:
-        alive.cancel()
+        key, title, versions = await _generate(runner, render, estimate)
+    except BaseException as error:
+        await _stop(alive)
+        # Even when the attempt was cancelled, its row is put right before the cancellation goes on.
+        await asyncio.shield(_after_failure(runner, render_id, attempt, error))
+        raise
+    await _stop(alive)
+    await _set(
+        runner, render_id, status="done", stage="finished", progress=100, document_key=key, title=title,
+        versions=versions, finished_at=_now(), touched_at=_now(),
+    )  # fmt: skip
 
 
-async def _generate(runner: Runner, render: PackRender, estimate: _Estimate) -> None:
+async def _stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _after_failure(runner: Runner, render_id: int, attempt: int, error: BaseException) -> None:
+    if attempt >= MAX_ATTEMPTS:
+        await fail(runner, render_id, repr(error))
+    else:
+        logger.warning("pack generation %s, attempt %s failed: %r", render_id, attempt, error)
+        await _set(runner, render_id, status="queued", stage="waiting", error=repr(error)[:2000], touched_at=_now())
+
+
+async def _generate(runner: Runner, render: PackRender, estimate: _Estimate) -> tuple[str, str, dict[str, Any]]:
+    """Load, lay out and render the pack; the file's key, its title and the versions it shows."""
     async with runner.sessions() as session:
         delegation = await session.get_one(Delegation, render.delegation_id)
         pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
@@ -289,16 +369,24 @@ async def _generate(runner: Runner, render: PackRender, estimate: _Estimate) -> 
         return await runner.pool.render(source.html, source.images, "pdfua", retry=False)
 
     await runner.cache.get_or_make(key, render_file)
-    await _set(
-        runner, render.id, status="done", stage="finished", progress=100, document_key=key,
-        title=source.title[:200], versions=versions, finished_at=_now(),
-    )  # fmt: skip
+    return key, source.title[:200], versions
 
 
 async def fail(runner: Runner, render_id: int, error: str) -> None:
     """Mark a job failed after its last attempt; the reason stays in the log, the builder shows a plain message."""
+    async with runner.sessions() as session:
+        await mark_failed(session, render_id, error)
+
+
+async def mark_failed(session: AsyncSession, render_id: int, error: str) -> None:
+    """Mark a job failed; commits."""
     logger.error("pack generation %s failed: %s", render_id, error)
-    await _set(runner, render_id, status="failed", stage="finished", error=error[:2000], finished_at=_now())
+    await session.execute(
+        update(PackRender)
+        .where(PackRender.id == render_id)
+        .values(status="failed", stage="finished", error=error[:2000], finished_at=_now())
+    )
+    await session.commit()
 
 
 def _now() -> dt.datetime:
@@ -334,15 +422,13 @@ class LocalJobs:
         task.add_done_callback(self._tasks.discard)
 
     async def _run(self, render_id: int) -> None:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        for _attempt in range(MAX_ATTEMPTS):
             try:
-                await run(self.runner, render_id)
-            except Exception as error:  # noqa: BLE001 - any failure of an attempt leads to the next one
-                logger.warning("pack generation %s, attempt %s failed: %r", render_id, attempt, error)
-                if attempt == MAX_ATTEMPTS:
-                    await fail(self.runner, render_id, repr(error))
-            else:
-                return
+                async with asyncio.timeout(self.runner.timeout):
+                    await run(self.runner, render_id)
+            except Exception:  # noqa: BLE001, S112 - the attempt put its job back or marked it failed
+                continue
+            return
 
     async def idle(self) -> None:
         """Wait until every submitted job has ended."""

@@ -41,6 +41,15 @@ class QueuedJobs:
             await self.submit(render_id)
 
     async def submit(self, render_id: int) -> None:
+        """Enqueue the job; when the queue cannot take it, it is marked failed rather than left waiting."""
+        try:
+            await self._enqueue(render_id)
+        except Exception as error:
+            async with self.sessions() as session:
+                await pack_jobs.mark_failed(session, render_id, f"the queue did not take the job: {error!r}")
+            raise
+
+    async def _enqueue(self, render_id: int) -> None:
         heartbeat = self.settings.render_heartbeat_seconds
         await self.queue.enqueue(
             Job(
@@ -65,12 +74,8 @@ async def _render_pack(context: Context, *, render_id: int) -> None:
         if job is not None:
             await job.update()
 
-    try:
-        await pack_jobs.run(runner, render_id, touch)
-    except Exception as error:
-        if job is None or not job.retryable:
-            await pack_jobs.fail(runner, render_id, repr(error))
-        raise
+    # A failed attempt puts the job's row back in the queue, or marks it failed after the last one.
+    await pack_jobs.run(runner, render_id, touch)
 
 
 async def work(settings: Settings) -> None:
@@ -83,6 +88,8 @@ async def work(settings: Settings) -> None:
         cache=DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes),
         pool=pool,
         base_url=settings.base_url,
+        stale_after=settings.render_heartbeat_seconds,
+        timeout=settings.render_timeout_seconds,
     )
 
     async def startup(context: Context) -> None:

@@ -100,7 +100,12 @@ def create_app(settings: Settings) -> Litestar:
     )
     document_cache = DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes)
     runner = pack_jobs.Runner(
-        sessions=pack_jobs.session_factory(engine), cache=document_cache, pool=render_pool, base_url=settings.base_url
+        sessions=pack_jobs.session_factory(engine),
+        cache=document_cache,
+        pool=render_pool,
+        base_url=settings.base_url,
+        stale_after=settings.render_heartbeat_seconds,
+        timeout=settings.render_timeout_seconds,
     )
     jobs = QueuedJobs(settings, runner.sessions) if settings.queue_url else pack_jobs.LocalJobs(runner)
     app = Litestar(
@@ -155,6 +160,7 @@ def create_app(settings: Settings) -> Litestar:
                 "settings": settings,
                 "document_cache": document_cache,
                 "pack_jobs": jobs,
+                "pack_runner": runner,
                 "render_pool": render_pool,
                 "mailer": Mailer(settings.smtp_url, settings.mail_from),
             }

@@ -470,8 +470,11 @@ async def generate(
 ) -> Response[Any]:
     _, ticked = await _form(request)
     languages = [key.removeprefix("language.") for key in ticked if key.startswith("language.")]
+    runner = request.app.state.pack_runner
     try:
-        _, new = await pack_jobs.request(db_session, actor, delegation_id, languages, now())
+        _, new = await pack_jobs.request(
+            db_session, actor, delegation_id, languages, now(), runner.stale_after, runner.timeout
+        )
     except InvalidInput as error:
         await db_session.rollback()
         return await _builder(request, db_session, actor, delegation_id, 422, _problems(error))

@@ -212,8 +212,11 @@ class DelegationsApi(Controller):
         delegation_id: FromPath[int],
         data: JSONBody[RenderRequest],
     ) -> Response[list[pack_jobs.RenderView]]:
-        """One job per language; a language already being generated keeps its job. Watch them at `GET …/renders`."""
-        views, new = await pack_jobs.request(db_session, actor, delegation_id, data.languages, now())
+        """One job per language; a language whose job is still queued keeps it. Watch them at `GET …/renders`."""
+        runner = request.app.state.pack_runner
+        views, new = await pack_jobs.request(
+            db_session, actor, delegation_id, data.languages, now(), runner.stale_after, runner.timeout
+        )
         for render_id in new:
             await request.app.state.pack_jobs.submit(render_id)
         return Response(views, status_code=202, headers=NO_STORE)
