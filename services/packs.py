@@ -86,6 +86,11 @@ async def published(session: AsyncSession) -> dict[str, set[str]]:
     }
 
 
+def record_of(pack: Pack | None) -> PackRecord:
+    """What a stored pack holds; an empty pack before its first save."""
+    return msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+
+
 def _etag(delegation_id: int, pack: Pack | None) -> str:
     return f'"k{delegation_id}-{pack.lock if pack else 0}"'
 
@@ -103,7 +108,7 @@ async def view(session: AsyncSession, actor: Actor, delegation_id: int, locale: 
 async def view_of(session: AsyncSession, delegation: Delegation, locale: str) -> PackView:
     """The pack of ``delegation``, for whoever was already allowed to see it."""
     pack = await _pack(session, delegation.id)
-    record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+    record = record_of(pack)
     found = await titles(session, record.items)
     items = []
     for item in record.items:
@@ -175,7 +180,7 @@ async def readiness(
     """Per language of the delegation: the items with no approved title in it, and what shows instead."""
     delegation = await delegations.load(session, actor, delegation_id, now)
     pack = await _pack(session, delegation.id)
-    record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+    record = record_of(pack)
     found = await titles(session, record.items)
     asked = await _requested(session, record.items, list(delegation.languages))
     report = []

@@ -19,14 +19,14 @@ from catalogue import tables as t
 from catalogue.accounts import UserAccount
 from catalogue.delegations import Delegation
 from catalogue.localised import LocalisedText, resolve
-from catalogue.packs import Pack, PackRecord
+from catalogue.packs import Pack
 from catalogue.texts import fields_of
 from catalogue.translation_requests import TranslationRequest
 from catalogue.vocabulary import Role
 from i18n import formatting
 from i18n.catalogues import translations
 from i18n.locales import INTERFACE_LOCALES
-from services import audit, delegations
+from services import audit, delegations, packs
 from services.accounts import Actor
 from services.errors import InvalidInput
 from services.people import Mail
@@ -84,7 +84,7 @@ def _column(kind: RequestKind) -> Any:
 
 async def _in_pack(session: AsyncSession, delegation: Delegation, kind: str, slug: str) -> bool:
     pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
-    record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+    record = packs.record_of(pack)
     return any(item.kind == kind and item.slug == slug for item in record.items)
 
 
@@ -134,6 +134,10 @@ async def _request(
         raise InvalidInput("slug", f"no {kind} {slug!r}")
     existing = await _existing(session, entry_kind, entry.id, language)
     if existing is not None:
+        if delegation.starts_on < existing.needed_by:
+            # A sooner visit needs it sooner: the request takes the earlier date.
+            existing.needed_by = delegation.starts_on
+            await session.commit()
         return Requested(request=_view(existing, entry_kind, entry, locale), created=False)
     request = TranslationRequest(
         language=language,

@@ -93,6 +93,14 @@ def test_a_request_is_stored_once_and_mailed_to_the_languages_translators_and_th
     before = snapshot(desk.url)
     assert _ask(desk, other, "solution", SOLUTION, "sv").json()["id"] == request["id"]
     assert snapshot(desk.url) == before and len(box.messages) == 2
+    # A delegation that comes sooner moves the date the translation is needed by.
+    sooner = desk("adviser", "POST", f"{ROOT}/", {**BUSAN, "languages": ["sv"], "starts_on": "2027-03-01",
+                                                   "ends_on": "2027-03-02"}).json()["id"]  # fmt: skip
+    etag = desk("adviser", "GET", f"{ROOT}/{sooner}/pack").headers["etag"]
+    desk("adviser", "PUT", f"{ROOT}/{sooner}/pack", {"items": [{"kind": "solution", "slug": SOLUTION}]}, etag)
+    moved = _ask(desk, sooner, "solution", SOLUTION, "sv")
+    assert (moved.status_code, moved.json()["id"], moved.json()["needed_by"]) == (200, request["id"], "2027-03-01")
+    assert len(box.messages) == 2
     # A Korean request reaches Regnspejl's editors; no translator works in Korean.
     korean = _ask(desk, delegation, "case", CASE, "ko")
     assert korean.status_code == 201, korean.text

@@ -27,7 +27,7 @@ from catalogue.localised import resolve
 from catalogue.packs import Pack, PackItem, PackRecord, PackRender, item_key
 from catalogue.versions import EntryVersion
 from catalogue.vocabulary import VersionStatus
-from services import audit, delegations
+from services import audit, delegations, packs
 from services.accounts import Actor
 from services.documents.cache import DocumentCache, document_key
 from services.documents.pack_service import source_of
@@ -353,7 +353,7 @@ async def _generate(runner: Runner, render: PackRender, estimate: _Estimate) -> 
     async with runner.sessions() as session:
         delegation = await session.get_one(Delegation, render.delegation_id)
         pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
-        record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+        record = packs.record_of(pack)
         versions = {
             "delegation": delegation.lock,
             "pack": pack.lock if pack else 0,

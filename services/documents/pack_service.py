@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.accounts import UserAccount
 from catalogue.delegations import Delegation
-from catalogue.packs import Pack, PackRecord, item_key
+from catalogue.packs import Pack, item_key
 from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES
-from services import browsing, delegations
+from services import browsing, delegations, packs
 from services.accounts import Actor
 from services.documents.cache import DocumentCache, document_key
 from services.documents.pack import PackContent, build_pack
@@ -53,7 +53,7 @@ async def _laid_out(
 ) -> BrochureSource:
     delegation = await session.get_one(Delegation, delegation_id)
     pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
-    record = msgspec.convert(pack.composition, PackRecord) if pack else PackRecord()
+    record = packs.record_of(pack)
     # Items left out of this language keep their number in the others, so section numbers agree.
     left_out = set(record.left_out.get(locale, []))
     record = msgspec.structs.replace(record, left_out={locale: sorted(left_out)})
