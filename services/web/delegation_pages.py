@@ -21,7 +21,7 @@ from catalogue.packs import MAX_ITEMS, PackContact, PackItem, PackRecord, Progra
 from i18n.locales import CONTENT_LOCALES, display_name
 from services import browsing, delegations, packs, people, sharing, suggestions, translation_requests
 from services.accounts import Actor
-from services.documents import pack_jobs
+from services.documents import pack_freshness, pack_jobs
 from services.errors import InvalidCatalogueData, InvalidInput, PreconditionFailed
 from services.people import Mail
 from services.web.auth import now, page_csrf, provide_signed_in
@@ -207,7 +207,7 @@ async def _builder(
         suggested=suggested,
         chosen=chosen,
         readiness=await packs.readiness(db_session, actor, delegation_id, now()),
-        freshness={entry.language: entry for entry in await pack_jobs.freshness(
+        freshness={entry.language: entry for entry in await pack_freshness.freshness(
             db_session, actor, delegation_id, locale, now())},
         sites=sites,
         problems=problems or [],
@@ -444,7 +444,7 @@ async def _generations(
         delegation=delegations.view_of(delegation),
         renders=found,
         unfinished=unfinished,
-        freshness={entry.language: entry for entry in await pack_jobs.freshness(
+        freshness={entry.language: entry for entry in await pack_freshness.freshness(
             db_session, actor, delegation_id, _content_locale(request), now())},
         links=await sharing.links(db_session, actor, delegation_id, now()),
         downloads=await sharing.downloads(db_session, actor, delegation_id, now()),

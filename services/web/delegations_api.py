@@ -13,7 +13,7 @@ from catalogue.packs import PackRecord
 from i18n.locales import INTERFACE_LOCALES, negotiate
 from services import delegations, packs, sharing, suggestions
 from services.delegations import DelegationView
-from services.documents import pack_jobs, pack_service
+from services.documents import pack_freshness, pack_jobs, pack_service
 from services.packs import LanguageReadiness, PackView
 from services.suggestions import Suggestions
 from services.web.auth import SIGNED_IN, now, provide_signed_in
@@ -267,9 +267,9 @@ class DelegationsApi(Controller):
     @get("/{delegation_id:int}/pack/freshness", summary="Whether the generated files are outdated")
     async def fresh(
         self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int], lang: ReasonLang = "en"
-    ) -> Response[list[pack_jobs.Freshness]]:
+    ) -> Response[list[pack_freshness.Freshness]]:
         """Per language with a file: outdated or not, and which entries changed since, field by field."""
-        report = await pack_jobs.freshness(db_session, actor, delegation_id, _locale(lang), now())
+        report = await pack_freshness.freshness(db_session, actor, delegation_id, _locale(lang), now())
         return Response(report, headers=NO_STORE)
 
 

@@ -8,7 +8,7 @@ from litestar.response import File
 
 from i18n import formatting
 from services import packs, sharing
-from services.documents import pack_jobs, pack_service
+from services.documents import pack_freshness, pack_service
 from services.errors import NotFound
 from services.web.auth import now
 from services.web.dependencies import Session
@@ -52,7 +52,7 @@ async def shared_pack(
         raise NotFound("pack language", lang)
     state = request.app.state
     # The file the adviser generated last is the one the delegation gets; before any, it is made now.
-    generated = await pack_jobs.latest_done(db_session, delegation.id, lang)
+    generated = await pack_freshness.latest_done(db_session, delegation.id, lang)
     path = state.document_cache.get(generated.document_key) if generated and generated.document_key else None
     if path is None:
         source = await pack_service.source_of(db_session, delegation, lang, state.settings.base_url)
