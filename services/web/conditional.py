@@ -45,7 +45,8 @@ class _Buffer:
         if self.size > MAX_BUFFERED_BYTES:
             self.passing_through = True
             await self.send(self.start)  # type: ignore[arg-type]
-            await self.send({"type": "http.response.body", "body": b"".join(self.chunks), "more_body": True})
+            more = message.get("more_body", False)
+            await self.send({"type": "http.response.body", "body": b"".join(self.chunks), "more_body": more})
         elif not message.get("more_body", False):
             await self._finish(b"".join(self.chunks))
 
