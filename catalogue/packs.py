@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from advanced_alchemy.base import BigIntAuditBase, BigIntBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
 from msgspec import Meta
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalogue.accounts import OUTSIDE_CATALOGUE
@@ -160,6 +160,15 @@ class PackRender(BigIntBase):
     __table_args__ = (
         Index("ix_pack_render_delegation_language", "delegation_id", "language"),
         Index("ix_pack_render_status", "status"),
+        # At most one job per pack and language waits to start: a second request joins it.
+        Index(
+            "uq_pack_render_queued",
+            "delegation_id",
+            "language",
+            unique=True,
+            sqlite_where=text("status = 'queued'"),
+            postgresql_where=text("status = 'queued'"),
+        ),
         {"info": OUTSIDE_CATALOGUE},
     )
     delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id", ondelete="CASCADE"))

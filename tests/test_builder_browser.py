@@ -40,7 +40,7 @@ def _describe(adviser: Page) -> None:
     adviser.get_by_label("Name of the delegation").fill("Busan smart-city office")
     adviser.get_by_label("Country").select_option("KR")
     adviser.get_by_label("City").fill("Busan")
-    adviser.locator("input[name='language.ko']").check()
+    adviser.get_by_label("Main language of the group").select_option("ko")
     adviser.get_by_label("First day of the visit").fill("2027-05-10")
     adviser.get_by_label("Last day of the visit").fill("2027-05-12")
     adviser.get_by_label("Number of visitors").fill("14")

@@ -16,7 +16,7 @@ DELEGATION = {
     "country": "KR",
     "city": "Busan",
     "organisations": "Busan Metropolitan City\nBusan Environment Corporation",
-    "language.ko": "on",
+    "main_language": "ko",
     "language.en": "on",
     "starts_on": "2027-05-10",
     "ends_on": "2027-05-12",
@@ -68,6 +68,8 @@ def test_an_adviser_describes_a_delegation_and_composes_its_pack_from_suggestion
     path = _create(client)
     builder = client.get(path)
     assert builder.status_code == 200 and "Busan smart-city office" in builder.text
+    delegation = client.get(f"/api/v1/delegations/{path.rsplit('/', 1)[-1]}").json()
+    assert delegation["languages"] == ["ko", "en"]  # the main language first
     slugs = re.findall(
         r'name="kind" value="solution"><input type="hidden" name="slug" value="([a-z0-9-]+)"', builder.text
     )

@@ -101,6 +101,7 @@ def test_queued_jobs_wait_for_a_worker_and_survive_one_killed_mid_render(
     time.sleep(1.5)
     waiting = desk("adviser", "GET", f"/api/v1/delegations/{delegation['id']}/renders/{job['id']}").json()
     assert (waiting["status"], waiting["attempts"]) == ("queued", 0)  # the app itself renders nothing
+    assert _generate(desk, delegation, "en")[0]["id"] == job["id"]  # asking again joins the queued job
 
     first = workers.start()
     _wait(desk, delegation, job["id"], lambda found: found["stage"] == "rendering" or _done(found))

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import msgspec
 from sqlalchemy import select, update
-from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.delegations import Delegation
@@ -93,6 +93,23 @@ async def request(
     since the running one may have loaded the pack before its last change. A job nothing runs
     any more is marked failed. Returns the views and the ids of the jobs a runner must be given.
     """
+    try:
+        return await _request(session, actor, delegation_id, languages, now, stale_after, timeout)
+    except IntegrityError:
+        # A request at the same moment queued the same language first: this one joins its job.
+        await session.rollback()
+        return await _request(session, actor, delegation_id, languages, now, stale_after, timeout)
+
+
+async def _request(
+    session: AsyncSession,
+    actor: Actor,
+    delegation_id: int,
+    languages: list[str],
+    now: dt.datetime,
+    stale_after: float = 30.0,
+    timeout: float = 900.0,
+) -> tuple[list[RenderView], list[int]]:
     delegation = await delegations.load(session, actor, delegation_id, now)
     unknown = [language for language in languages if language not in delegation.languages]
     if unknown or not languages:
@@ -111,6 +128,7 @@ async def request(
         elif render.status == "queued":
             # A queued job loads the pack when it starts, so it makes the file asked for now.
             waiting[render.language] = render
+    await session.flush()
     chosen: list[PackRender] = []
     new: list[PackRender] = []
     for language in dict.fromkeys(languages):
@@ -307,7 +325,11 @@ async def _after_failure(runner: Runner, render_id: int, attempt: int, error: Ba
         await fail(runner, render_id, repr(error))
     else:
         logger.warning("pack generation %s, attempt %s failed: %r", render_id, attempt, error)
-        await _set(runner, render_id, status="queued", stage="waiting", error=repr(error)[:2000], touched_at=_now())
+        try:
+            await _set(runner, render_id, status="queued", stage="waiting", error=repr(error)[:2000], touched_at=_now())
+        except IntegrityError:
+            # A newer job for the same pack and language is already waiting; it will make the file.
+            await fail(runner, render_id, f"{error!r}; a newer generation of this language is queued")
 
 
 async def _generate(runner: Runner, render: PackRender, estimate: _Estimate) -> tuple[str, str, dict[str, Any]]:

@@ -111,12 +111,18 @@ def _typed(form: Form, ticked: list[str]) -> dict[str, Any]:
         **{key: form.get(key, "").strip() for key in ("name", "country", "city", "starts_on", "ends_on")},
         "organisations": form.get("organisations", ""),
         "group_size": form.get("group_size", "").strip(),
-        "languages": [key.removeprefix("language.") for key in ticked if key.startswith("language.")],
+        "languages": _languages(form.get("main_language", ""), ticked),
         "themes": [key.removeprefix("theme.") for key in ticked if key.startswith("theme.")],
         "challenges": form.get("challenges", "").strip(),
         "notes": form.get("notes", "").strip(),
         "etag": form.get("version", ""),
     }
+
+
+def _languages(main: str, ticked: list[str]) -> list[str]:
+    """The ticked languages with the main one first (ticked or not)."""
+    chosen = [key.removeprefix("language.") for key in ticked if key.startswith("language.")]
+    return list(dict.fromkeys([main, *chosen])) if main else chosen
 
 
 def _record(typed: dict[str, Any]) -> DelegationRecord:
