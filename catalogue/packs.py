@@ -75,6 +75,12 @@ def item_key(item: PackItem) -> str:
     return f"{item.kind}:{item.slug}"
 
 
+def kept_in(record: PackRecord, language: str) -> list[PackItem]:
+    """The items ``language``'s document shows: all but those left out of it."""
+    left_out = set(record.left_out.get(language, []))
+    return [item for item in record.items if item_key(item) not in left_out]
+
+
 def pack_problems(
     record: PackRecord, starts_on: dt.date, ends_on: dt.date, languages: list[str], known: dict[str, set[str]]
 ) -> list[str]:

@@ -105,6 +105,12 @@ async def view(session: AsyncSession, actor: Actor, delegation_id: int, locale: 
     return await view_of(session, await delegations.load(session, actor, delegation_id, now), locale)
 
 
+async def stored(session: AsyncSession, actor: Actor, delegation_id: int, now: dt.datetime) -> PackRecord:
+    """The delegation's pack as stored (empty before the first save), for a change to be made to it."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    return record_of(await _pack(session, delegation.id))
+
+
 async def view_of(session: AsyncSession, delegation: Delegation, locale: str) -> PackView:
     """The pack of ``delegation``, for whoever was already allowed to see it."""
     pack = await _pack(session, delegation.id)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue import tables as t
 from catalogue.content import EntryKind, diff
 from catalogue.localised import resolve
-from catalogue.packs import Pack, PackItem, PackRecord, PackRender
+from catalogue.packs import Pack, PackItem, PackRender
 from catalogue.versions import EntryVersion
 from catalogue.vocabulary import VersionStatus
 from services import delegations
@@ -30,14 +30,18 @@ async def latest_done(session: AsyncSession, delegation_id: int, language: str) 
     return found
 
 
-async def entry_versions(session: AsyncSession, record: PackRecord) -> list[dict[str, Any]]:
+#: The kinds of item that have versions: their table, and the column linking a version to it.
+_VERSIONED: dict[str, tuple[Any, Any]] = {
+    "solution": (t.Solution, EntryVersion.solution_id),
+    "case": (t.CaseResult, EntryVersion.case_id),
+}
+
+
+async def entry_versions(session: AsyncSession, items: list[PackItem]) -> list[dict[str, Any]]:
     """The published version of each item; an entry never edited here is at version 1."""
     numbers: dict[tuple[str, str], int] = {}
-    for kind, model, column in (
-        ("solution", t.Solution, EntryVersion.solution_id),
-        ("case", t.CaseResult, EntryVersion.case_id),
-    ):
-        slugs = [item.slug for item in record.items if item.kind == kind]
+    for kind, (model, column) in _VERSIONED.items():
+        slugs = [item.slug for item in items if item.kind == kind]
         if slugs:
             rows = await session.execute(
                 select(model.slug, EntryVersion.number)
@@ -45,10 +49,7 @@ async def entry_versions(session: AsyncSession, record: PackRecord) -> list[dict
                 .where(model.slug.in_(slugs), EntryVersion.status == VersionStatus.PUBLISHED.value)
             )
             numbers |= {(kind, slug): number for slug, number in rows.tuples()}
-    return [
-        {"kind": item.kind, "slug": item.slug, "version": numbers.get((item.kind, item.slug), 1)}
-        for item in record.items
-    ]
+    return [{"kind": item.kind, "slug": item.slug, "version": numbers.get((item.kind, item.slug), 1)} for item in items]
 
 
 class EntryChange(msgspec.Struct, frozen=True, kw_only=True):
@@ -78,9 +79,7 @@ class Freshness(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def _changed_fields(session: AsyncSession, kind: str, slug: str, before: int, after: int) -> list[str]:
-    model, column = (
-        (t.Solution, EntryVersion.solution_id) if kind == "solution" else (t.CaseResult, EntryVersion.case_id)
-    )
+    model, column = _VERSIONED[kind]
     rows = await session.execute(
         select(EntryVersion.number, EntryVersion.content)
         .join(model, column == model.id)
@@ -100,6 +99,7 @@ async def freshness(
     """For each language with a finished file: whether it is outdated, and what changed since it was made."""
     delegation = await delegations.load(session, actor, delegation_id, now)
     pack_lock = await session.scalar(select(Pack.lock).where(Pack.delegation_id == delegation.id)) or 0
+    live = await published(session)
     report = []
     for language in delegation.languages:
         render = await latest_done(session, delegation.id, language)
@@ -108,10 +108,8 @@ async def freshness(
         recorded = [PackItem(kind=entry["kind"], slug=entry["slug"]) for entry in render.versions.get("entries", [])]
         then = {(entry["kind"], entry["slug"]): entry["version"] for entry in render.versions.get("entries", [])}
         current = {
-            (entry["kind"], entry["slug"]): entry["version"]
-            for entry in await entry_versions(session, PackRecord(items=recorded))
+            (entry["kind"], entry["slug"]): entry["version"] for entry in await entry_versions(session, recorded)
         }
-        live = await published(session)
         shown = await titles(session, recorded)
         changes = []
         for item in recorded:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, Pro
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.delegations import Delegation
-from catalogue.packs import Pack, PackRecord, PackRender, item_key
+from catalogue.packs import Pack, PackRender, kept_in
 from services import audit, delegations, packs
 from services.accounts import Actor
 from services.documents.cache import DocumentCache, document_key
@@ -215,11 +215,6 @@ async def _set(runner: Runner, render_id: int, *, running_only: bool = False, **
         await session.commit()
 
 
-def _shown_in(record: PackRecord, language: str) -> PackRecord:
-    left_out = set(record.left_out.get(language, []))
-    return msgspec.structs.replace(record, items=[item for item in record.items if item_key(item) not in left_out])
-
-
 class _Estimate:
     """Progress while rendering, estimated from the time a pack of this size takes."""
 
@@ -342,7 +337,7 @@ async def _generate(runner: Runner, render: PackRender, estimate: _Estimate) -> 
             "delegation": delegation.lock,
             "pack": pack.lock if pack else 0,
             # Only what this language's file shows: items left out of it are not in it.
-            "entries": await entry_versions(session, _shown_in(record, render.language)),
+            "entries": await entry_versions(session, kept_in(record, render.language)),
         }
         source = await source_of(session, delegation, render.language, runner.base_url)
     key = document_key(source.html, source.images, "pdfua")
@@ -413,11 +408,6 @@ class LocalJobs:
             except Exception:  # noqa: BLE001, S112 - the attempt put its job back or marked it failed
                 continue
             return
-
-    async def idle(self) -> None:
-        """Wait until every submitted job has ended."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def close(self) -> None:
         for task in list(self._tasks):

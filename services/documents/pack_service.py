@@ -3,13 +3,12 @@
 import datetime as dt
 
 import anyio.to_thread
-import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.accounts import UserAccount
 from catalogue.delegations import Delegation
-from catalogue.packs import Pack, item_key
+from catalogue.packs import Pack, kept_in
 from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES
 from services import browsing, delegations, packs
@@ -55,9 +54,7 @@ async def _laid_out(
     pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
     record = packs.record_of(pack)
     # Items left out of this language keep their number in the others, so section numbers agree.
-    left_out = set(record.left_out.get(locale, []))
-    record = msgspec.structs.replace(record, left_out={locale: sorted(left_out)})
-    kept = [item for item in record.items if item_key(item) not in left_out]
+    kept = kept_in(record, locale)
     wanted_sites = {item.slug for item in kept if item.kind == "visit_site"}
     wanted_sites |= {visit.visit_site for day in record.programme for visit in day.visits if visit.visit_site}
     content = PackContent(

@@ -16,13 +16,12 @@ from services.web.auth import (
     anonymous_csrf,
     client_of,
     now,
-    page_csrf,
     provide_signed_in,
     session_cookie,
     session_cookie_name,
 )
 from services.web.dependencies import Session, SignedIn
-from services.web.pages import _page_locale, render
+from services.web.pages import _page_locale, render, signed_in_page
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -88,28 +87,22 @@ async def logout(request: Request[Any, Any, Any], db_session: Session) -> Respon
     return Redirect("/", status_code=303, cookies=[session_cookie(request, None)])
 
 
-def _signed_in_page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
-    response = render(request, template, status=status, csrf=page_csrf(request), **context)
-    response.headers.update(NO_STORE)
-    return response
-
-
 @get("/account", include_in_schema=False, dependencies={"actor": Provide(provide_signed_in)})
 async def account_page(request: Request[Any, Any, Any], actor: SignedIn) -> Response[str]:
-    return _signed_in_page(request, "account.html", actor=actor, error=None, done=request.query_params.get("done"))
+    return signed_in_page(request, "account.html", actor=actor, error=None, done=request.query_params.get("done"))
 
 
 @post("/account/password", include_in_schema=False, dependencies={"actor": Provide(provide_signed_in)})
 async def change_password(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[Any]:
     form = await _form(request)
     if form.get("new_password") != form.get("repeat_password"):
-        return _signed_in_page(request, "account.html", status=422, actor=actor, error="mismatch", done=None)
+        return signed_in_page(request, "account.html", status=422, actor=actor, error="mismatch", done=None)
     try:
         await accounts.change_password(
             db_session, actor, form.get("current_password", ""), form.get("new_password", ""), now()
         )
     except InvalidInput as error:
-        return _signed_in_page(request, "account.html", status=422, actor=actor, error=error.field, done=None)
+        return signed_in_page(request, "account.html", status=422, actor=actor, error=error.field, done=None)
     # Every session ended with the change, this one too: sign in again with the new password.
     return Redirect("/login?changed=1", status_code=303, cookies=[session_cookie(request, None)])
 
@@ -197,7 +190,7 @@ async def users_page(request: Request[Any, Any, Any], db_session: Session, actor
     users = await people.all_accounts(db_session)
     organisations = await people.organisation_names(db_session)
     done = request.query_params.get("done")
-    return _signed_in_page(request, "users.html", users=users, organisations=organisations, done=done, error=None)
+    return signed_in_page(request, "users.html", users=users, organisations=organisations, done=done, error=None)
 
 
 @post("/admin/users", include_in_schema=False, dependencies={"actor": Provide(provide_signed_in)})
@@ -219,7 +212,7 @@ async def users_action(request: Request[Any, Any, Any], db_session: Session, act
         await people.set_active(db_session, actor, user_id, form.get("action") == "activate", now())
     except (InvalidInput, MailFailed, ValueError) as error:
         await db_session.rollback()
-        return _signed_in_page(
+        return signed_in_page(
             request, "users.html", status=422, users=await people.all_accounts(db_session),
             organisations=await people.organisation_names(db_session), done=None, error=str(error),
         )  # fmt: skip

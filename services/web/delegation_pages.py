@@ -12,7 +12,6 @@ import msgspec
 from babel import Locale
 from litestar import Request, Response, get, post
 from litestar.background_tasks import BackgroundTask, BackgroundTasks
-from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
 
@@ -24,19 +23,12 @@ from services.accounts import Actor
 from services.documents import pack_freshness, pack_jobs
 from services.errors import InvalidCatalogueData, InvalidInput, PreconditionFailed
 from services.people import Mail
-from services.web.auth import now, page_csrf, provide_signed_in
+from services.web.auth import now
 from services.web.dependencies import Session, SignedIn
-from services.web.pages import PAGE_POLICY, _content_locale, _page_locale, render
+from services.web.editing_pages import SIGNED_IN
+from services.web.pages import PAGE_POLICY, _content_locale, _page_locale, signed_in_page
 
-NO_STORE = {"Cache-Control": "no-store"}
-SIGNED_IN = {"actor": Provide(provide_signed_in)}
 Form = dict[str, str]
-
-
-def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
-    response = render(request, template, status=status, csrf=page_csrf(request), **context)
-    response.headers.update(NO_STORE)
-    return response
 
 
 async def _form(request: Request[Any, Any, Any]) -> tuple[Form, list[str]]:
@@ -70,7 +62,7 @@ def _problems(error: Exception) -> list[str]:
 @get("/delegations", include_in_schema=False, dependencies=SIGNED_IN)
 async def delegation_list(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
     found = await delegations.listing(db_session, actor, now())
-    return _page(request, "delegations.html", delegations=found)
+    return signed_in_page(request, "delegations.html", delegations=found)
 
 
 async def _delegation_form(
@@ -82,7 +74,7 @@ async def _delegation_form(
     problems: list[str] | None = None,
 ) -> Response[str]:
     locale = _page_locale(request)[0]
-    return _page(
+    return signed_in_page(
         request,
         "delegation_form.html",
         status=status,
@@ -204,7 +196,7 @@ async def _builder(
     suggested = await suggestions.suggest(db_session, delegation, locale)
     chosen = {(item.kind, item.slug) for item in pack.items}
     sites = await packs.visit_site_names(db_session, locale)
-    return _page(
+    return signed_in_page(
         request,
         "builder.html",
         status=status,
@@ -227,16 +219,6 @@ async def builder(
     request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, delegation_id: FromPath[int]
 ) -> Response[str]:
     return await _builder(request, db_session, actor, delegation_id)
-
-
-def _record_of(pack: packs.PackView) -> PackRecord:
-    return PackRecord(
-        items=[PackItem(kind=item.kind, slug=item.slug) for item in pack.items],  # type: ignore[arg-type]
-        letter=dict(pack.letter),
-        programme=list(pack.programme),
-        contacts=list(pack.contacts),
-        left_out={code: list(keys) for code, keys in pack.left_out.items()},
-    )
 
 
 def _moved(items: list[PackItem], position: int, step: int) -> list[PackItem]:
@@ -374,8 +356,7 @@ async def change_pack(
     try:
         if change is None:
             raise InvalidInput("part", "no such part of a pack")
-        current = await packs.view(db_session, actor, delegation_id, locale, now())
-        record = change(form, _record_of(current))
+        record = change(form, await packs.stored(db_session, actor, delegation_id, now()))
         wanted = await _wanted_translations(db_session, actor, delegation_id, form) if part == "readiness" else []
         await packs.save(db_session, actor, delegation_id, record, form.get("version", ""), locale, now())
         mails = await _request_translations(request, db_session, actor, delegation_id, wanted)
@@ -443,7 +424,7 @@ async def _generations(
     delegation = await delegations.load(db_session, actor, delegation_id, now())
     found = await pack_jobs.renders(db_session, actor, delegation_id, now())
     unfinished = any(job.status in pack_jobs.UNFINISHED for job in found)
-    response = _page(
+    response = signed_in_page(
         request,
         "generations.html",
         status=status,
@@ -507,7 +488,7 @@ async def share(
         await db_session.rollback()
         return await _generations(request, db_session, actor, delegation_id, 422, problems=_problems(error))
     delegation = delegations.view_of(await delegations.load(db_session, actor, delegation_id, now()))
-    return _page(request, "share_made.html", status=201, delegation=delegation, new_link=made.url)
+    return signed_in_page(request, "share_made.html", status=201, delegation=delegation, new_link=made.url)
 
 
 @post("/delegations/{delegation_id:int}/share/{link_id:int}/revoke", include_in_schema=False, dependencies=SIGNED_IN)

@@ -33,12 +33,11 @@ from services.errors import Conflict, Forbidden, InvalidCatalogueData, InvalidIn
 from services.images import RefusedImage
 from services.translation_files import InvalidTranslationFile
 from services.web import images_api
-from services.web.auth import now, page_csrf, provide_signed_in
+from services.web.auth import now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.pages import _content_locale, render
+from services.web.pages import _content_locale, signed_in_page
 from services.web.translations_api import decode
 
-NO_STORE = {"Cache-Control": "no-store"}
 _KINDS: dict[str, EntryKind] = {"solutions": "solution", "cases": "case"}
 SIGNED_IN = {"actor": Provide(provide_signed_in)}
 #: Fields shown as several lines.
@@ -51,12 +50,6 @@ def _kind(segment: str) -> EntryKind:
     if segment not in _KINDS:
         raise NotFound("kind of entry", segment)
     return _KINDS[segment]
-
-
-def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
-    response = render(request, template, status=status, csrf=page_csrf(request), **context)
-    response.headers.update(NO_STORE)
-    return response
 
 
 async def _requested(db_session: Session, actor: Actor, locale: str) -> list[translation_requests.RequestView]:
@@ -82,7 +75,7 @@ async def _workspace(
     locale = _content_locale(request)
     entries = await review.entries_for(db_session, actor, locale)
     queue = await review.review_queue(db_session, actor, now()) if actor.reviews else []
-    return _page(
+    return signed_in_page(
         request,
         "workspace.html",
         status=status,
@@ -190,7 +183,7 @@ async def _edit_page(
     texts = {row["name"]: (row["source"], row["value"]) for row in rows}
     text_states = await translation_work.states(db_session, actor, kind, slug, locale)
     findings = [] if locale == source else glossary.check(texts, source, locale, terms)
-    return _page(
+    return signed_in_page(
         request,
         "edit_entry.html",
         status=status,
@@ -376,7 +369,7 @@ async def review_page(
     kind = _kind(segment)
     found = await review.review(db_session, actor, kind, slug)
     history = await review.history(db_session, actor, kind, slug)
-    return _page(
+    return signed_in_page(
         request, "review.html", review=found, history=history, segment=segment, slug=slug, actor=actor,
         submitted=found.copy.status is VersionStatus.SUBMITTED,
     )  # fmt: skip
@@ -409,7 +402,7 @@ async def translations_page(request: Request[Any, Any, Any], db_session: Session
     locale = _content_locale(request)
     report = await translation_work.completeness(db_session, actor, locale)
     targets = [code for code in report.locales if actor.role is not Role.TRANSLATOR or code in actor.locales]
-    return _page(
+    return signed_in_page(
         request, "translations.html", report=report, targets=targets, actor=actor,
         imported=request.query_params.get("imported"), problems=[],
         requests=await _requested(db_session, actor, locale),
@@ -440,7 +433,7 @@ async def import_translations(request: Request[Any, Any, Any], db_session: Sessi
     locale = _content_locale(request)
     report = await translation_work.completeness(db_session, actor, locale)
     targets = [code for code in report.locales if actor.role is not Role.TRANSLATOR or code in actor.locales]
-    return _page(
+    return signed_in_page(
         request, "translations.html", status=422, report=report, targets=targets, actor=actor,
         imported=None, problems=problems, requests=await _requested(db_session, actor, locale),
     )  # fmt: skip

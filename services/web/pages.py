@@ -144,6 +144,13 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200, **
     )
 
 
+def signed_in_page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
+    """``template`` for a signed-in reader: its forms carry the CSRF token, and no cache keeps it."""
+    response = render(request, template, status=status, csrf=page_csrf(request), **context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def error_page(request: Request[Any, Any, Any], status: int, error: Exception) -> Response[str]:
     """An error answered as a page in the reader's language."""
     if status >= 500:
