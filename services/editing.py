@@ -106,6 +106,21 @@ async def working_copy(session: AsyncSession, actor: Actor, kind: EntryKind, slu
     return copy_of(kind, entry, await versions_of(session, kind, entry))
 
 
+async def commit_change(session: AsyncSession, actor: Actor, kind: EntryKind, slug: str) -> WorkingCopy:
+    """Commit the change made in ``session`` and return the entry as that change left it.
+
+    The entry is read inside the change's own transaction, before it commits: read afterwards,
+    the answer could carry another client's later save and its ETag, and a client continuing
+    from it would overwrite an acknowledged save without being refused.
+    """
+    await session.flush()
+    # Updates written as statements bypass the identity map: read the rows again.
+    session.expire_all()
+    copy = await working_copy(session, actor, kind, slug)
+    await session.commit()
+    return copy
+
+
 def check_precondition(if_match: str | None, current: str) -> None:
     if if_match is None:
         raise PreconditionRequired(current)
@@ -195,13 +210,11 @@ async def save_draft(
     """Store ``content`` as the entry's open version, made to the version ``if_match`` names. Commits."""
     etag = await store_draft(session, actor, kind, slug, content, if_match, now)
     try:
-        await session.commit()
+        return await commit_change(session, actor, kind, slug)
     except IntegrityError as error:
         # Another edit opened a draft between our read and our write.
         await session.rollback()
         raise PreconditionFailed(etag) from error
-    session.expire_all()
-    return await working_copy(session, actor, kind, slug)
 
 
 async def store_draft(
@@ -334,9 +347,7 @@ async def submit(
         raise Conflict("the draft is already waiting for review")
     await set_status(session, draft, etag_of(versions), status=VersionStatus.SUBMITTED.value, submitted_at=now)
     audit.record(session, "submit", now, actor_id=actor.id, target=f"{kind}/{slug}", version=draft.number)
-    await session.commit()
-    session.expire_all()
-    return await working_copy(session, actor, kind, slug)
+    return await commit_change(session, actor, kind, slug)
 
 
 async def withdraw(
@@ -352,9 +363,7 @@ async def withdraw(
         session, draft, etag_of(versions), status=VersionStatus.WITHDRAWN.value, updated_by_id=actor.id, updated_at=now
     )
     audit.record(session, "withdraw", now, actor_id=actor.id, target=target, version=draft.number)
-    await session.commit()
-    session.expire_all()
-    return await working_copy(session, actor, kind, slug)
+    return await commit_change(session, actor, kind, slug)
 
 
 async def create_entry(
@@ -422,6 +431,4 @@ async def create_entry(
         )
     )
     audit.record(session, "create", now, actor_id=actor.id, target=target)
-    await session.commit()
-    session.expire_all()
-    return await working_copy(session, actor, kind, slug)
+    return await commit_change(session, actor, kind, slug)

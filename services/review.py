@@ -17,7 +17,7 @@ from catalogue.versions import EntryVersion
 from catalogue.vocabulary import OPEN_STATUSES, VersionStatus
 from services import audit, editing
 from services.accounts import Actor
-from services.editing import WorkingCopy, working_copy
+from services.editing import WorkingCopy
 from services.entries import Entry, apply_content, content_of, editable_by, load_entry
 from services.errors import Conflict, Forbidden, PreconditionFailed
 
@@ -63,9 +63,7 @@ async def approve(
         status=VersionStatus.PUBLISHED.value, reviewed_by_id=actor.id, reviewed_at=now, review_comment=comment,
     )  # fmt: skip
     audit.record(session, "approve", now, actor_id=actor.id, target=target, version=draft.number)
-    await session.commit()
-    session.expire_all()
-    return await working_copy(session, actor, kind, slug)
+    return await editing.commit_change(session, actor, kind, slug)
 
 
 async def return_draft(
@@ -89,9 +87,7 @@ async def return_draft(
         status=VersionStatus.RETURNED.value, reviewed_by_id=actor.id, reviewed_at=now, review_comment=comment,
     )  # fmt: skip
     audit.record(session, "return", now, actor_id=actor.id, target=target, version=draft.number)
-    await session.commit()
-    session.expire_all()
-    return await working_copy(session, actor, kind, slug)
+    return await editing.commit_change(session, actor, kind, slug)
 
 
 async def restore(
@@ -136,12 +132,10 @@ async def restore(
     )
     audit.record(session, "restore", now, actor_id=actor.id, target=target, version=number)
     try:
-        await session.commit()
+        return await editing.commit_change(session, actor, kind, slug)
     except IntegrityError as error:
         await session.rollback()
         raise PreconditionFailed(editing.etag_of(versions)) from error
-    session.expire_all()
-    return await working_copy(session, actor, kind, slug)
 
 
 class Review(msgspec.Struct, frozen=True, kw_only=True):

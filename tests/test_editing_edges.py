@@ -7,12 +7,16 @@ from typing import Any
 
 import msgspec
 import pytest
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
 
+from catalogue.database import sync_engine
+from catalogue.versions import EntryVersion
 from services.translation_files import from_po, to_po
 from tests.accounts_support import bearer, snapshot
 from tests.conftest import Client, make_client
 from tests.test_accounts import Mailbox, mailbox  # noqa: F401 - the fixture is used by name
-from tests.test_editing import Desk
+from tests.test_editing import DRAFT, Desk
 from tests.test_editing_pages import _form, _sign_in
 
 CASE = "eksempelby-rain-gardens"
@@ -132,3 +136,41 @@ def test_reset_links_are_not_mailed_without_end(fresh_url: str, tmp_path: Path, 
                 == 200
             )
     assert len(box.messages) == 3
+
+
+def test_a_save_answers_with_its_own_content_even_when_another_save_follows_at_once(desk: Desk) -> None:
+    """Another client's save committed right after ours must not show up in our answer."""
+    copy, etag = desk.copy("company_a")
+    mine = copy["content"]
+    mine["title"]["en"] = "Mine: saved first"
+    first = desk("company_a", "PUT", DRAFT, mine, etag)
+    assert first.status_code == 200, first.text
+    engine = sync_engine(desk.url)
+    theirs = {**mine, "title": {**mine["title"], "en": "Theirs: saved a moment later"}}
+    landed: list[bool] = []
+
+    def another_client_saves(_session: Session) -> None:
+        # Runs once, just after our commit: the other client's save lands before anything reads it back.
+        if landed:
+            return
+        landed.append(True)
+        with engine.begin() as connection:
+            connection.execute(
+                update(EntryVersion)
+                .where(EntryVersion.status == "draft", EntryVersion.lock > 0)
+                .values(content=msgspec.json.encode(theirs).decode(), lock=EntryVersion.lock + 1)
+            )
+
+    mine["title"]["en"] = "Mine: saved second"
+    event.listen(Session, "after_commit", another_client_saves)
+    try:
+        saved = desk("company_a", "PUT", DRAFT, mine, first.headers["etag"])
+    finally:
+        event.remove(Session, "after_commit", another_client_saves)
+        engine.dispose()
+    assert landed and saved.status_code == 200, saved.text
+    assert saved.json()["content"]["title"]["en"] == "Mine: saved second"
+    # The answer's ETag is that of our save: continuing from it is refused, theirs is not overwritten.
+    again = desk("company_a", "PUT", DRAFT, mine, saved.headers["etag"])
+    assert again.status_code == 412
+    assert desk.copy("company_a")[0]["content"]["title"]["en"] == "Theirs: saved a moment later"
