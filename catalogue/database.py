@@ -42,9 +42,10 @@ def sync_engine(url: str) -> Engine:
     return engine
 
 
-def async_engine(url: str) -> AsyncEngine:
-    """The engine the web application uses."""
-    engine = create_async_engine(_driver_url(url, asynchronous=True), pool_pre_ping=not is_sqlite(url))
+def async_engine(url: str, **options: Any) -> AsyncEngine:
+    """The engine the web application uses; ``options`` go to SQLAlchemy's ``create_async_engine``."""
+    options.setdefault("pool_pre_ping", not is_sqlite(url))
+    engine = create_async_engine(_driver_url(url, asynchronous=True), **options)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

@@ -19,10 +19,19 @@ class InvalidCatalogueData(CatalogueError):
 
 
 class RenderFailedError(CatalogueError):
-    """A document could not be rendered; nothing was stored."""
+    """A document could not be rendered; nothing was stored. It is tried again after ``retry_after`` seconds."""
 
-    def __init__(self, slug: str, locale: str) -> None:
+    def __init__(self, slug: str, locale: str, retry_after: int | None = None) -> None:
         super().__init__(f"the brochure of {slug!r} in {locale!r} could not be rendered; nothing was stored")
+        self.retry_after = retry_after
+
+
+class RenderBusy(CatalogueError):
+    """More documents wait for rendering than the service takes on; try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many documents are being made right now; try again in {retry_after} seconds")
+        self.retry_after = retry_after
 
 
 class InvalidQuery(CatalogueError):

@@ -24,6 +24,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     view_cache_entries: int = 2048
     #: Processes that render documents.
     render_workers: int = 2
+    #: Documents a reader asked for that may wait for a rendering process; beyond that: 503 with Retry-After.
+    render_queue_limit: int = 16
     #: Bytes of rendered documents kept; the least recently used go first.
     document_cache_bytes: int = 2_000_000_000
     #: Mail server for invitations and password resets (``smtp://`` or ``smtps://``, with
@@ -39,6 +41,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     render_timeout_seconds: int = 900
     #: Whether cookies are sent only over HTTPS; default: whether the public address is HTTPS.
     cookie_secure: bool | None = None
+    #: Bearer token Prometheus sends to read ``/metrics``; empty: the endpoint is off.
+    metrics_token: str = ""
 
     @property
     def secure_cookies(self) -> bool:
@@ -55,7 +59,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         """Settings from ``DATABASE_URL``, ``HOST``, ``PORT``, ``PUBLIC_URL``, ``DATA_DIR``, ``VIEW_CACHE_ENTRIES``,
         ``RENDER_WORKERS``, ``DOCUMENT_CACHE_BYTES``, ``SMTP_URL``, ``MAIL_FROM``, ``COOKIE_SECURE``, ``QUEUE_URL``,
-        ``QUEUE_NAME``, ``RENDER_HEARTBEAT_SECONDS``, ``RENDER_TIMEOUT_SECONDS`` and ``DEBUG``."""
+        ``QUEUE_NAME``, ``RENDER_HEARTBEAT_SECONDS``, ``RENDER_TIMEOUT_SECONDS``, ``RENDER_QUEUE_LIMIT``,
+        ``METRICS_TOKEN`` and ``DEBUG``."""
         data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "var").resolve()
         default_url = f"sqlite:///{data_dir / 'catalogue.sqlite3'}"
         numbers = {}
@@ -63,6 +68,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("PORT", 8000),
             ("VIEW_CACHE_ENTRIES", 2048),
             ("RENDER_WORKERS", 2),
+            ("RENDER_QUEUE_LIMIT", 16),
             ("DOCUMENT_CACHE_BYTES", 2 * 10**9),
             ("RENDER_HEARTBEAT_SECONDS", 30),
             ("RENDER_TIMEOUT_SECONDS", 900),
@@ -79,6 +85,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             port=numbers["PORT"],
             view_cache_entries=numbers["VIEW_CACHE_ENTRIES"],
             render_workers=numbers["RENDER_WORKERS"],
+            render_queue_limit=numbers["RENDER_QUEUE_LIMIT"],
             document_cache_bytes=numbers["DOCUMENT_CACHE_BYTES"],
             data_dir=data_dir,
             debug=bool(_flag(env.get("DEBUG"))),
@@ -90,6 +97,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             queue_name=env.get("QUEUE_NAME") or cls.queue_name,
             render_heartbeat_seconds=numbers["RENDER_HEARTBEAT_SECONDS"],
             render_timeout_seconds=numbers["RENDER_TIMEOUT_SECONDS"],
+            metrics_token=env.get("METRICS_TOKEN") or "",
         )
 
 

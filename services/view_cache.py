@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.revision import current_revision
+from services.monitoring import VIEW_CACHE
 
 R = TypeVar("R")
 
@@ -28,8 +29,10 @@ class ViewCache:
         if key in self.entries:
             self.entries.move_to_end(key)
             self.hits += 1
+            VIEW_CACHE.labels("hit").inc()
             return self.entries[key]
         self.misses += 1
+        VIEW_CACHE.labels("miss").inc()
         return None
 
     def put(self, key: Hashable, value: Any) -> None:

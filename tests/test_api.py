@@ -255,7 +255,8 @@ def test_unknown_api_path_is_a_problem(client: Client) -> None:
 
 
 def test_health(client: Client) -> None:
-    assert get(client, "/healthz") == {"status": "ok", "database": "ok"}
+    assert get(client, "/healthz") == {"status": "ok"}
+    assert get(client, "/readyz") == {"status": "ok", "database": "ok", "queue": "none"}
 
 
 def test_openapi_describes_every_endpoint(client: Client) -> None:
@@ -264,7 +265,7 @@ def test_openapi_describes_every_endpoint(client: Client) -> None:
     expected = {
         "/api/v1/solutions", "/api/v1/solutions/{slug}", "/api/v1/cases", "/api/v1/cases/{slug}",
         "/api/v1/organisations", "/api/v1/organisations/{slug}", "/api/v1/visit-sites",
-        "/api/v1/visit-sites/{slug}", "/api/v1/themes", "/api/v1/locales", "/healthz",
+        "/api/v1/visit-sites/{slug}", "/api/v1/themes", "/api/v1/locales", "/healthz", "/readyz",
         "/solutions/{slug}/brochure.pdf", "/solutions/{slug}/brochure",
         "/api/v1/session", "/api/v1/me", "/api/v1/me/tokens", "/api/v1/users", "/api/v1/review-queue",
         "/api/v1/images", "/api/v1/glossary", "/api/v1/translations/completeness", "/api/v1/translations/export",
@@ -341,7 +342,7 @@ def test_problem_details_are_described_in_the_schema(client: Client) -> None:
     reference = response["content"]["application/problem+json"]["schema"]["$ref"]
     problem = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
     assert {"title", "status", "detail", "instance", "type", "invalid_params"} <= set(problem["properties"])
-    assert "503" in schema["paths"]["/healthz"]["get"]["responses"]
+    assert "503" in schema["paths"]["/readyz"]["get"]["responses"]
 
 
 def test_security_headers(client: Client) -> None:
@@ -362,7 +363,11 @@ def test_links_never_come_from_the_host_header(client: Client) -> None:
 
 def test_an_unreachable_database_is_a_503(tmp_path: Path) -> None:
     with make_client("postgresql://postgres@127.0.0.1:1/nowhere", tmp_path) as unreachable:
-        assert unreachable.get("/healthz").status_code == 503
+        # The process is alive, but not ready for work.
+        assert unreachable.get("/healthz").status_code == 200
+        readiness = unreachable.get("/readyz")
+        assert readiness.status_code == 503
+        assert readiness.json()["status"] == "unavailable" and readiness.json()["database"] != "ok"
         response = unreachable.get("/api/v1/solutions")
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"

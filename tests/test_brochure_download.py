@@ -76,7 +76,7 @@ def test_render_failure_is_a_problem_and_leaves_nothing_behind(client: Client, m
     cache: DocumentCache = client.app.state.document_cache
     before = sorted(cache.folder.iterdir()) if cache.folder.exists() else []
 
-    async def broken(*_args: Any) -> bytes:
+    async def broken(*_args: Any, **_kwargs: Any) -> bytes:
         raise RuntimeError("renderer crashed")
 
     monkeypatch.setattr(client.app.state.render_pool, "render", broken)

@@ -13,11 +13,18 @@ from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES
 from services import browsing, delegations, packs
 from services.accounts import Actor
-from services.documents.cache import DocumentCache, document_key
+from services.documents.cache import DocumentCache
 from services.documents.pack import PackContent, build_pack
-from services.documents.service import TEMPLATES, BrochureSource, RenderedDocument, brochure_for
+from services.documents.service import (
+    TEMPLATES,
+    BrochureSource,
+    RenderedDocument,
+    brochure_for,
+    loading,
+    stored_pdf,
+)
 from services.documents.worker import RenderPool
-from services.errors import InvalidInput, RenderFailedError
+from services.errors import InvalidInput
 from services.view_cache import cached_view
 
 
@@ -50,6 +57,11 @@ async def _laid_out(
     locale: str,
     base_url: str,
 ) -> BrochureSource:
+    async with loading():
+        return await _layout(session, delegation_id, owner, locale, base_url)
+
+
+async def _layout(session: AsyncSession, delegation_id: int, owner: str, locale: str, base_url: str) -> BrochureSource:
     delegation = await session.get_one(Delegation, delegation_id)
     pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
     record = packs.record_of(pack)
@@ -90,20 +102,19 @@ async def pack_pdf(
 ) -> RenderedDocument:
     """The pack as a tagged PDF from the document cache, rendered first when the cache lacks it."""
     source = await pack_source(session, actor, delegation_id, locale, base_url, now)
-    return await rendered(source, delegation_id, locale, cache, pool)
+    return await rendered(session, source, delegation_id, locale, cache, pool)
 
 
 async def rendered(
-    source: BrochureSource, delegation_id: int, locale: str, cache: DocumentCache, pool: RenderPool
+    session: AsyncSession,
+    source: BrochureSource,
+    delegation_id: int,
+    locale: str,
+    cache: DocumentCache,
+    pool: RenderPool,
 ) -> RenderedDocument:
-    """``source`` as a tagged PDF from the document cache, rendered first when the cache lacks it."""
-    key = document_key(source.html, source.images, "pdfua")
+    """``source`` as a tagged PDF from the document cache, rendered first when the cache lacks it.
 
-    async def render() -> bytes:
-        return await pool.render(source.html, source.images, "pdfua")
-
-    try:
-        path = await cache.get_or_make(key, render)
-    except Exception as error:
-        raise RenderFailedError(f"delegation-{delegation_id}-pack", locale) from error
-    return RenderedDocument(path=path, key=key, title=source.title)
+    The session's connection is given back before rendering.
+    """
+    return await stored_pdf(session, source, "pdfua", f"delegation-{delegation_id}-pack", locale, cache, pool)

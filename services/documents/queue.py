@@ -62,6 +62,10 @@ class QueuedJobs:
             )
         )
 
+    async def ping(self) -> None:
+        """Ask the queue something cheap; raises when it does not answer."""
+        await self.queue.count("queued")
+
     async def close(self) -> None:
         await self.queue.disconnect()
 

@@ -1,5 +1,7 @@
 """Making a solution's brochure: load the views, build the document, lay it out as HTML."""
 
+import asyncio
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,8 +15,9 @@ from services import browsing, richtext
 from services.documents.brochure import Brochure, build_brochure
 from services.documents.cache import DocumentCache, document_key
 from services.documents.rendering import Variant
-from services.documents.worker import RenderPool
-from services.errors import RenderFailedError
+from services.documents.worker import FAILURE_MEMORY_SECONDS, FailedRecently, RenderPool
+from services.errors import RenderBusy, RenderFailedError
+from services.monitoring import DOCUMENT_CACHE
 from services.view_cache import cached_view
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "pdf_templates"
@@ -27,6 +30,21 @@ TEMPLATES = Environment(
     lstrip_blocks=True,
 )
 TEMPLATES.filters["rich"] = richtext.to_html
+
+
+#: Documents whose content one process loads at once. Loading one is tens of milliseconds of work
+#: on the event loop; a burst of downloads loading all at once would hold up every other request.
+CONCURRENT_LOADS = 2
+_loads: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
+
+
+def loading() -> asyncio.Semaphore:
+    """What a document's content is loaded under, so that at most :data:`CONCURRENT_LOADS` load at once."""
+    loop = asyncio.get_running_loop()
+    slots = _loads.get(loop)
+    if slots is None:
+        slots = _loads[loop] = asyncio.Semaphore(CONCURRENT_LOADS)
+    return slots
 
 
 class BrochureSource(msgspec.Struct, frozen=True):
@@ -72,8 +90,9 @@ def lay_out(brochure: Brochure, link: Callable[[str], str] = _as_is) -> Brochure
 @cached_view
 async def brochure_source(session: AsyncSession, slug: str, locale: str, base_url: str) -> BrochureSource:
     """The laid-out brochure, kept while the catalogue is unchanged so repeated downloads skip the layout."""
-    brochure = await brochure_for(session, slug, locale, base_url)
-    return await anyio.to_thread.run_sync(lay_out, brochure)
+    async with loading():
+        brochure = await brochure_for(session, slug, locale, base_url)
+        return await anyio.to_thread.run_sync(lay_out, brochure)
 
 
 class RenderedDocument(msgspec.Struct, frozen=True):
@@ -82,6 +101,42 @@ class RenderedDocument(msgspec.Struct, frozen=True):
     path: Path
     key: str
     title: str
+
+
+async def stored_pdf(
+    session: AsyncSession,
+    source: BrochureSource,
+    variant: Variant,
+    subject: str,
+    locale: str,
+    cache: DocumentCache,
+    pool: RenderPool,
+) -> RenderedDocument:
+    """``source`` as a PDF from the document cache, rendered first when the cache lacks it.
+
+    The session's connection goes back to the pool first: a render takes seconds, and renders
+    holding connections would soon leave none for anyone else. Raises :class:`RenderBusy` when
+    too many documents wait for rendering, :class:`RenderFailedError` when this one failed
+    (now or moments ago) to render.
+    """
+    await session.close()
+    key = document_key(source.html, source.images, variant)
+    path = cache.get(key)
+    DOCUMENT_CACHE.labels("miss" if path is None else "hit").inc()
+    if path is None:
+
+        async def render() -> bytes:
+            return await pool.render(source.html, source.images, variant, key=key, bounded=True)
+
+        try:
+            path = await cache.get_or_make(key, render)
+        except RenderBusy:
+            raise
+        except FailedRecently as error:
+            raise RenderFailedError(subject, locale, error.retry_after) from error
+        except Exception as error:
+            raise RenderFailedError(subject, locale, FAILURE_MEMORY_SECONDS) from error
+    return RenderedDocument(path=path, key=key, title=source.title)
 
 
 async def brochure_pdf(
@@ -95,13 +150,4 @@ async def brochure_pdf(
 ) -> RenderedDocument:
     """The brochure of ``slug`` as a PDF from the cache, rendered first if the cache lacks it."""
     source = await brochure_source(session, slug, locale, base_url)
-    key = document_key(source.html, source.images, variant)
-
-    async def render() -> bytes:
-        return await pool.render(source.html, source.images, variant)
-
-    try:
-        path = await cache.get_or_make(key, render)
-    except Exception as error:
-        raise RenderFailedError(slug, locale) from error
-    return RenderedDocument(path=path, key=key, title=source.title)
+    return await stored_pdf(session, source, variant, slug, locale, cache, pool)

@@ -3,15 +3,13 @@
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
-from litestar import Litestar, Request, Response, get
+from litestar import Litestar, Request, Response
 from litestar.datastructures import ResponseHeader, State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components
 from litestar.static_files import create_static_files_router
-from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from catalogue.database import async_engine
@@ -29,7 +27,9 @@ from services.web import (
     delegation_pages,
     documents,
     editing_pages,
+    health,
     images_api,
+    metrics,
     pages,
     problems,
     shared_pages,
@@ -39,7 +39,6 @@ from services.web.api import CatalogueApi
 from services.web.auth import SECURITY_SCHEMES, CsrfMiddleware
 from services.web.conditional import conditional_get, head_as_get
 from services.web.delegations_api import DelegationsApi
-from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 from services.web.reach_api import ReachApi
 from services.web.translation_requests_api import TranslationRequestsApi
@@ -53,22 +52,6 @@ SECURITY_HEADERS = [
     ResponseHeader(name="Referrer-Policy", value="strict-origin-when-cross-origin"),
     ResponseHeader(name="X-Frame-Options", value="DENY"),
 ]
-
-
-@get(
-    "/healthz",
-    tags=["health"],
-    responses={
-        503: ResponseSpec(dict[str, str], description="The database cannot be reached.", generate_examples=False)
-    },
-)
-async def healthz(db_session: Session) -> Response[dict[str, str]]:
-    """Whether the service can reach its database."""
-    try:
-        await db_session.execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001 - any failure means the database is unhealthy
-        return Response({"status": "unavailable", "database": type(error).__name__}, status_code=503)
-    return Response({"status": "ok", "database": "ok"})
 
 
 def _handler(api: Any, page_status: int) -> Any:
@@ -91,7 +74,8 @@ def _refusal(request: Request[Any, Any, Any], error: CatalogueError) -> Response
 def create_app(settings: Settings) -> Litestar:
     """The application serving the catalogue stored at ``settings.database_url``."""
     VIEWS.max_entries = settings.view_cache_entries
-    render_pool = RenderPool(settings.render_workers)
+    render_pool = RenderPool(settings.render_workers, settings.render_queue_limit)
+    probe = health.Probe(settings.database_url)
     engine = async_engine(settings.database_url)
     database = SQLAlchemyAsyncConfig(
         engine_instance=engine,
@@ -110,7 +94,9 @@ def create_app(settings: Settings) -> Litestar:
     jobs = QueuedJobs(settings, runner.sessions) if settings.queue_url else pack_jobs.LocalJobs(runner)
     app = Litestar(
         route_handlers=[
-            healthz,
+            health.healthz,
+            health.readyz,
+            metrics.metrics,
             CatalogueApi,
             AccountsApi,
             DelegationsApi,
@@ -134,7 +120,7 @@ def create_app(settings: Settings) -> Litestar:
             documents.brochure_preview,
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
-        middleware=[conditional_get, CsrfMiddleware()],
+        middleware=[metrics.REQUESTS.middleware, conditional_get, CsrfMiddleware()],
         response_headers=SECURITY_HEADERS,
         openapi_config=OpenAPIConfig(
             title="Smart Denmark catalogue",
@@ -162,11 +148,12 @@ def create_app(settings: Settings) -> Litestar:
                 "pack_jobs": jobs,
                 "pack_runner": runner,
                 "render_pool": render_pool,
+                "probe": probe,
                 "mailer": Mailer(settings.smtp_url, settings.mail_from),
             }
         ),
         on_startup=[jobs.start],
-        on_shutdown=[jobs.close, engine.dispose, render_pool.close],
+        on_shutdown=[jobs.close, engine.dispose, probe.close, render_pool.close],
         debug=settings.debug,
     )
     # Before routing, so that every GET route answers HEAD as well.

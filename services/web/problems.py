@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
+from services.documents.worker import FailedRecently
 from services.errors import (
     CatalogueError,
     Conflict,
@@ -26,6 +27,7 @@ from services.errors import (
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
+    RenderBusy,
     RenderFailedError,
 )
 from services.images import RefusedImage
@@ -101,6 +103,7 @@ STATUS: dict[type[CatalogueError], int] = {
     LoginThrottled: 429,
     RefusedImage: 422,
     MailFailed: 503,
+    RenderBusy: 503,
 }
 
 
@@ -117,7 +120,7 @@ def refusal_problem(request: Request[Any, Any, Any], error: CatalogueError) -> R
         headers["WWW-Authenticate"] = 'Bearer realm="catalogue"'
     if isinstance(error, PreconditionFailed | PreconditionRequired):
         headers["ETag"] = error.etag
-    if isinstance(error, LoginThrottled):
+    if isinstance(error, LoginThrottled | RenderBusy):
         headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, InvalidInput):
         invalid = [InvalidParameter(name=error.field, reason=error.message)]
@@ -162,8 +165,18 @@ def http_problem(request: Request[Any, Any, Any], error: HTTPException) -> Respo
 
 
 def render_failed_problem(request: Request[Any, Any, Any], error: RenderFailedError) -> Response[ProblemDetails]:
-    logger.error("rendering failed on %s", request.url.path, exc_info=error.__cause__ or error)
-    return problem(request, 500, f"{error}. Please try again; if it keeps failing, tell the catalogue's editors.")
+    cause = error.__cause__
+    if isinstance(cause, FailedRecently):
+        # Logged with its cause when it failed; answered from memory since.
+        logger.info("rendering on %s failed moments ago: %s", request.url.path, cause)
+    else:
+        logger.error("rendering failed on %s", request.url.path, exc_info=cause or error)
+    if error.retry_after is None:
+        return problem(request, 500, f"{error}. Please try again; if it keeps failing, tell the catalogue's editors.")
+    detail = (
+        f"{error}. It is tried again in {error.retry_after} seconds; if it keeps failing, tell the catalogue's editors."
+    )
+    return problem(request, 500, detail, headers={"Retry-After": str(error.retry_after)})
 
 
 def unavailable_problem(request: Request[Any, Any, Any], error: Exception) -> Response[ProblemDetails]:
@@ -178,4 +191,4 @@ def internal_problem(request: Request[Any, Any, Any], error: Exception) -> Respo
 
 def is_api(request: Request[Any, Any, Any]) -> bool:
     path = request.url.path
-    return path.startswith(("/api/", "/healthz", "/schema", "/images/")) or path.endswith((".pdf", "/brochure"))
+    return path.startswith(("/api/", "/healthz", "/readyz", "/metrics", "/schema", "/images/")) or path.endswith((".pdf", "/brochure"))

@@ -56,7 +56,11 @@ async def shared_pack(
     path = state.document_cache.get(generated.document_key) if generated and generated.document_key else None
     if path is None:
         source = await pack_service.source_of(db_session, delegation, lang, state.settings.base_url)
-        path = (await pack_service.rendered(source, delegation.id, lang, state.document_cache, state.render_pool)).path
+        path = (
+            await pack_service.rendered(
+                db_session, source, delegation.id, lang, state.document_cache, state.render_pool
+            )
+        ).path
     await sharing.count_download(db_session, delegation.id, lang, now())
     disposition = "attachment" if link.allow_download else "inline"
     return File(

@@ -1,0 +1,119 @@
+"""Liveness and readiness latency while a burst of uncached brochure downloads renders, against idle.
+
+Seeds a database with the demo catalogue (a new SQLite file, or ``--database-url`` naming an
+empty PostgreSQL database) and serves it with ``services.cli serve`` in a child process. For each
+probe (``/healthz``, ``/readyz``, an API list) it runs ``wrk`` (one connection) for a few seconds
+while the server is idle, then again while ``--downloads`` brochures the server has never made
+(a language per burst) are requested at once, and prints the latencies side by side with what the
+downloads got (PDF, or 503 with Retry-After once the render queue is full).
+
+    .venv/bin/python bench/render_isolation.py [--downloads 30] [--seconds 5]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import ROOT, free_port, seed, temporary_folder
+
+PROBES = ("/healthz", "/readyz", "/api/v1/themes?lang=en")
+#: Languages of the bursts, one each, so that every burst asks for documents never made before.
+BURST_LANGUAGES = ("fi", "nl", "pt", "it", "pl", "uk", "sv", "nb", "es", "fr")
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def wrk(url: str, seconds: float) -> dict[str, float]:
+    """p50, p99 and max latency (ms) and requests per second of one connection asking ``url`` for ``seconds``."""
+    output = subprocess.run(
+        ["wrk", "-t1", "-c1", f"-d{seconds:g}s", "--latency", url], capture_output=True, text=True, check=True
+    ).stdout
+    figures = {
+        "p50": _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
+        "p99": _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
+        "max": _milliseconds(re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+    }
+    if "Non-2xx" in output:
+        figures["non-2xx"] = float(re.search(r"Non-2xx or 3xx responses: (\d+)", output).group(1))  # type: ignore[union-attr]
+    return figures
+
+
+def burst(base: str, slugs: list[str], language: str, count: int) -> tuple[list[int], float]:
+    """Ask for ``count`` brochures at once; the statuses and the seconds until the last answer."""
+    urls = [f"{base}/solutions/{slug}/brochure.pdf?lang={language}" for slug in slugs[:count]]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(len(urls)) as threads:
+        answers = list(threads.map(lambda url: httpx.get(url, timeout=600), urls))
+    return [answer.status_code for answer in answers], time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--downloads", type=int, default=30, help="uncached brochures asked for at once")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each wrk run")
+    parser.add_argument("--database-url", help="an empty database to seed (default: a new SQLite file)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    with temporary_folder() as folder:
+        url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
+        seed(url, folder)
+        port = free_port()
+        environment = {**os.environ, "DATABASE_URL": url, "DATA_DIR": folder, "PORT": str(port)}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", "serve", "--no-seed"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            listing = httpx.get(f"{base}/api/v1/solutions", params={"per_page": 100}, timeout=60).json()
+            slugs = [item["slug"] for item in listing["items"]]
+            # Start the rendering processes, so that the first burst does not also measure their start.
+            httpx.get(f"{base}/solutions/{slugs[0]}/brochure.pdf?lang=en", timeout=120)
+            print(f"{len(slugs)} solutions; {args.downloads} uncached downloads per burst; wrk, 1 connection")
+            print(f"{'probe':28} {'idle p50/p99/max ms':>22} {'burst p50/p99/max ms':>24} {'p99 ratio':>10}  burst")
+            for number, probe in enumerate(PROBES):
+                idle = wrk(base + probe, args.seconds)
+                with ThreadPoolExecutor(1) as side:
+                    downloads = side.submit(burst, base, slugs, BURST_LANGUAGES[number], args.downloads)
+                    time.sleep(0.2)
+                    busy = wrk(base + probe, args.seconds)
+                    statuses, took = downloads.result()
+                summary = ", ".join(f"{statuses.count(code)}x{code}" for code in sorted(set(statuses)))
+                errors = f", {busy['non-2xx']:.0f} probe errors" if "non-2xx" in busy else ""
+                print(
+                    f"{probe:28} {idle['p50']:6.1f}/{idle['p99']:6.1f}/{idle['max']:6.1f}   "
+                    f"{busy['p50']:6.1f}/{busy['p99']:6.1f}/{busy['max']:7.1f}   {busy['p99'] / idle['p99']:8.1f}x  "
+                    f"{summary} in {took:.1f} s{errors}"
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
