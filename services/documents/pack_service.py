@@ -4,6 +4,7 @@ import datetime as dt
 
 import anyio.to_thread
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.accounts import UserAccount
@@ -104,6 +105,8 @@ async def rendered(
 
     try:
         path = await cache.get_or_make(key, render)
+    except (OperationalError, InterfaceError):
+        raise  # the database holding the stored documents cannot be reached: not a failed render
     except Exception as error:
         raise RenderFailedError(f"delegation-{delegation_id}-pack", locale) from error
     return RenderedDocument(path=path, key=key, title=source.title)

@@ -6,6 +6,7 @@ from pathlib import Path
 import anyio
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from i18n.catalogues import translations
@@ -102,6 +103,8 @@ async def brochure_pdf(
 
     try:
         path = await cache.get_or_make(key, render)
+    except (OperationalError, InterfaceError):
+        raise  # the database holding the stored documents cannot be reached: not a failed render
     except Exception as error:
         raise RenderFailedError(slug, locale) from error
     return RenderedDocument(path=path, key=key, title=source.title)
