@@ -30,7 +30,7 @@ from services.file_store import FileStore
 from services.image_store import image_files_for
 from services.settings import PROJECT_ROOT
 from services.shared_files import DamagedFile, DatabaseFiles, database_files
-from tests.conftest import TemplateDatabases
+from tests.conftest import TemplateDatabases, make_client
 
 _T = TypeVar("_T")
 
@@ -368,3 +368,38 @@ def test_a_damaged_copy_in_the_database_is_never_served(template_databases: Temp
 
     run(scenario)
     assert not (tmp_path / "b").exists() or list((tmp_path / "b").iterdir()) == []
+
+
+def test_an_instance_cut_off_from_its_database_serves_the_images_it_holds(tmp_path: Path) -> None:
+    held, elsewhere = f"{'a' * 64}.png", f"{'b' * 64}.png"
+    (tmp_path / "data" / "images").mkdir(parents=True)
+    (tmp_path / "data" / "images" / held).write_bytes(b"\x89PNG held here")
+    with make_client(UNREACHABLE, tmp_path / "data") as client:
+        served, missing = client.get(f"/images/{held}"), client.get(f"/images/{elsewhere}")
+    assert served.status_code == 200 and served.content == b"\x89PNG held here"
+    assert missing.status_code == 503 and missing.headers["content-type"] == "application/problem+json"
+    assert sorted(path.name for path in (tmp_path / "data" / "images").iterdir()) == [held]
+
+
+def test_a_failed_making_stores_nothing_and_the_next_request_makes_it_again(machines: Machines) -> None:
+    async def broken() -> bytes:
+        raise RuntimeError("renderer crashed")
+
+    async def works() -> bytes:
+        return b"%PDF-1.7 second try"
+
+    async def scenario() -> tuple[list[str], list[str], Path]:
+        engine = machines.engine()
+        try:
+            cache = document_cache_for(engine, machines.root / "a", 10_000)
+            with pytest.raises(RuntimeError, match="renderer crashed"):
+                await cache.get_or_make("key", broken)
+            left = sorted(path.name for path in cache.folder.iterdir()) if cache.folder.exists() else []
+            return left, await _document_names(engine), await cache.get_or_make("key", works)
+        finally:
+            await engine.dispose()
+
+    left, in_database, made = run(scenario)
+    assert left == [] and in_database == []
+    assert made.read_bytes() == b"%PDF-1.7 second try"
+    assert machines.rows("document") == ({"key": b"%PDF-1.7 second try"} if machines.shared else {})
