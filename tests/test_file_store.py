@@ -5,12 +5,10 @@ folder is the only copy. "Another machine" is another folder on the same databas
 """
 
 import asyncio
-import datetime as dt
-import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,16 +16,12 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from catalogue.accounts import UserAccount
 from catalogue.database import async_engine
-from catalogue.delegations import Delegation
-from catalogue.packs import PackRender
 from catalogue.stored_files import StoredFile
-from services.documents.cache import DocumentCache, document_cache_for, promised_documents
+from services.documents.cache import DocumentCache, document_cache_for
 from services.file_store import FileStore
-from services.image_store import image_files_for
 from services.settings import PROJECT_ROOT
 from services.shared_files import DamagedFile, DatabaseFiles, database_files
 from tests.conftest import TemplateDatabases, make_client
@@ -35,8 +29,8 @@ from tests.conftest import TemplateDatabases, make_client
 _T = TypeVar("_T")
 
 
-def run(work: Callable[[], Awaitable[_T]]) -> _T:
-    return asyncio.run(work())  # type: ignore[arg-type]
+def run(work: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+    return asyncio.run(work())
 
 
 class Machines:
@@ -65,6 +59,11 @@ class Machines:
                 await engine.dispose()
 
         return run(read)
+
+
+async def document_names(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as connection:
+        return sorted(await connection.scalars(select(StoredFile.name).where(StoredFile.kind == "document")))
 
 
 @pytest.fixture
@@ -224,98 +223,6 @@ def test_a_file_cut_short_while_written_is_never_served(machines: Machines) -> N
         assert again is None
 
 
-async def _pack_generations(engine: AsyncEngine, keys: dict[str, list[tuple[int, str]]]) -> None:
-    """Finished generations of one delegation's pack: per language, (render id offset, document key) in order."""
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        adviser = await session.scalar(select(UserAccount.id).where(UserAccount.role == "adviser").limit(1))
-        assert adviser is not None
-        delegation = Delegation(
-            owner_id=adviser, name="Busan", country="KR", languages=list(keys), starts_on=dt.date(2027, 5, 10),
-            ends_on=dt.date(2027, 5, 12), group_size=10,
-        )  # fmt: skip
-        session.add(delegation)
-        await session.flush()
-        now = dt.datetime.now(dt.UTC)
-        for language, renders in keys.items():
-            for key in [key for _, key in sorted(renders)]:
-                session.add(
-                    PackRender(
-                        delegation_id=delegation.id, language=language, status="done", stage="finished",
-                        progress=100, attempts=1, requested_at=now, touched_at=now, finished_at=now,
-                        document_key=key, versions={},
-                    )
-                )  # fmt: skip
-                await session.flush()
-        session.add(
-            PackRender(
-                delegation_id=delegation.id, language="en", status="failed", stage="finished", progress=0,
-                attempts=3, requested_at=now, versions={},
-            )
-        )  # fmt: skip
-        await session.commit()
-
-
-def test_pruning_spares_the_file_a_share_link_promises(machines: Machines) -> None:
-    clock = [dt.datetime.now(dt.UTC)]
-
-    async def scenario() -> tuple[set[str], list[str], list[str], dict[str, bool]]:
-        engine = machines.engine()
-        try:
-            # "old-en" was generated first, then "new-en": only the newest of a pack and language is promised.
-            await _pack_generations(engine, {"en": [(1, "old-en"), (2, "new-en")], "ko": [(1, "only-ko")]})
-            promised = await promised_documents(engine)
-            cache = document_cache_for(engine, machines.root / "a", 350)
-            if cache.shared is not None:
-                cache.shared.clock = lambda: clock[0]
-            for number, key in enumerate(("new-en", "old-en", "brochure", "only-ko")):
-                await cache.store(key, f"{key} ".encode().ljust(100, b"."))
-                clock[0] += dt.timedelta(minutes=1)
-                # Used in this order on this machine: "new-en" is the least recently used.
-                os.utime(cache.path(key), (1000 + number, 1000 + number))
-            # Everything is younger than ten minutes: the database keeps it all for now.
-            young = await _document_names(engine)
-            clock[0] += dt.timedelta(hours=1)
-            await cache.store("latest", b"latest ".ljust(100, b"."))
-            local = {key: cache.path(key).exists() for key in ("new-en", "old-en", "brochure", "only-ko", "latest")}
-            return promised, young, await _document_names(engine), local
-        finally:
-            await engine.dispose()
-
-    promised, young, in_database, in_folder = run(scenario)
-    assert promised == {"new-en", "only-ko"}
-    if machines.shared:
-        assert young == ["brochure", "new-en", "old-en", "only-ko"]
-        # The database keeps within 350 bytes but for what share links promise.
-        assert in_database == ["latest", "new-en", "only-ko"]
-        # The folder is only a cache: it drops the least recently used, promised or not.
-        assert in_folder == {"new-en": False, "old-en": False, "brochure": True, "only-ko": True, "latest": True}
-    else:
-        assert young == in_database == []
-        # The folder is the only copy: it spares what share links promise.
-        assert in_folder == {"new-en": True, "old-en": False, "brochure": False, "only-ko": True, "latest": True}
-
-
-async def _document_names(engine: AsyncEngine) -> list[str]:
-    async with engine.connect() as connection:
-        return sorted(await connection.scalars(select(StoredFile.name).where(StoredFile.kind == "document")))
-
-
-def test_images_are_never_pruned(machines: Machines) -> None:
-    async def scenario() -> list[str]:
-        engine = machines.engine()
-        try:
-            images = image_files_for(engine, machines.root / "a")
-            for number in range(20):
-                await images.store(f"{number:064x}.png", bytes(100_000))
-            return sorted(path.name for path in images.folder.iterdir())
-        finally:
-            await engine.dispose()
-
-    names = [f"{number:064x}.png" for number in range(20)]
-    assert run(scenario) == names
-    assert sorted(machines.rows()) == (names if machines.shared else [])
-
-
 UNREACHABLE = "postgresql://postgres@127.0.0.1:1/catalogue"
 
 
@@ -395,7 +302,7 @@ def test_a_failed_making_stores_nothing_and_the_next_request_makes_it_again(mach
             with pytest.raises(RuntimeError, match="renderer crashed"):
                 await cache.get_or_make("key", broken)
             left = sorted(path.name for path in cache.folder.iterdir()) if cache.folder.exists() else []
-            return left, await _document_names(engine), await cache.get_or_make("key", works)
+            return left, await document_names(engine), await cache.get_or_make("key", works)
         finally:
             await engine.dispose()
 
