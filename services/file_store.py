@@ -40,8 +40,8 @@ Promised = Callable[[], Awaitable[Collection[str]]]
 class FileStore:
     """Files of one kind named by their content; ``shared`` is the database's copy, ``None`` on one machine.
 
-    ``max_bytes`` bounds the folder (and, through ``shared``, the database); ``promised`` names
-    the files a pruning must spare while they are the only copy.
+    ``max_bytes`` bounds the folder (``shared`` has a bound of its own); ``promised`` names the
+    files a pruning must spare where they are the only copy: the folder without ``shared``, else the database.
     """
 
     def __init__(

@@ -43,8 +43,10 @@ def shares_files(engine: AsyncEngine) -> bool:
 class DatabaseFiles:
     """Files of one kind in the ``stored_file`` table: each name written once, read by every machine.
 
-    With ``max_bytes`` the least recently used files go once the kind holds more, except those
-    ``promised`` names and those used within ``fresh_seconds``; without it nothing is ever removed.
+    With ``max_bytes`` the files least recently stored or fetched go once the kind holds more, except
+    those ``promised`` names and those used within ``fresh_seconds``; without it nothing is ever
+    removed. Serving a machine's own copy does not count as a use here: the database's order is
+    that of the machines' misses.
     """
 
     def __init__(
