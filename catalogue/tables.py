@@ -248,7 +248,7 @@ class CatalogueRevision(BigIntBase):
 TEXT_TABLES = (ThemeText, OrganisationText, SolutionText, CaseText, OutcomeText, VisitSiteText)
 
 # Registered on the shared metadata, so that migrations and the schema comparison see them.
-from catalogue import accounts, delegations, packs, translation_requests, versions  # noqa: E402, F401
+from catalogue import accounts, delegations, packs, stored_files, translation_requests, versions  # noqa: E402, F401
 
 for _table in TEXT_TABLES:
     Index(f"ix_{_table.__tablename__}_locale_field", _table.locale, _table.field)

@@ -1,18 +1,20 @@
-"""Rendered documents kept on disk, keyed by everything that shapes them, written atomically."""
+"""Rendered documents, keyed by everything that shapes them: on disk on each machine, in the database when shared."""
 
-import asyncio
+import functools
 import hashlib
-import os
-import tempfile
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
-import anyio
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import aliased
 
+from catalogue.packs import PackRender
 from services.documents import rendering
 from services.documents.rendering import ASSET_DIR
+from services.file_store import FileStore, Promised
+from services.shared_files import DatabaseFiles, database_files
 
 
 def _assets_fingerprint() -> str:
@@ -68,92 +70,52 @@ def document_key(html: str, images: Mapping[str, bytes], variant: str) -> str:
     return digest.hexdigest()[:32]
 
 
-#: A partial file older than this was left by a writer that died.
-STALE_AFTER_SECONDS = 3600
-
-
 #: How much the cache keeps before the least recently used documents go.
 DEFAULT_MAX_BYTES = 2_000_000_000
 
 
-class DocumentCache:
-    """PDF files in one folder, at most ``max_bytes`` of them; a reader sees a whole file or none."""
+class DocumentCache(FileStore):
+    """PDF files named by their document key, at most ``max_bytes`` of them per machine (and in the database).
 
-    def __init__(self, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        self.folder = folder
-        self.max_bytes = max_bytes
-        self._in_flight: dict[str, asyncio.Future[Path]] = {}
-        self.remove_stale_partials()
+    A reader sees a whole file or none; one making per key at a time per process; a document the
+    database holds is fetched, never rendered again. Bounding: documents can be made again from
+    the data, so the least recently used go first, except the file a finished generation points
+    to while it is its pack's newest in its language (a share link promises that file).
+    """
 
-    def remove_stale_partials(self, now: float | None = None) -> None:
-        """Delete temporary files that writers which died left behind."""
-        cutoff = (now if now is not None else time.time()) - STALE_AFTER_SECONDS
-        for partial in self.folder.glob(".partial-*") if self.folder.is_dir() else ():
-            if partial.stat().st_mtime < cutoff:
-                partial.unlink(missing_ok=True)
+    def __init__(
+        self,
+        folder: Path,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        shared: DatabaseFiles | None = None,
+        promised: Promised | None = None,
+    ) -> None:
+        super().__init__(folder, suffix=".pdf", max_bytes=max_bytes, shared=shared, promised=promised)
 
-    def path(self, key: str) -> Path:
-        return self.folder / f"{key}.pdf"
 
-    def get(self, key: str) -> Path | None:
-        """The cached document, marked as just used; ``None`` if there is none."""
-        path = self.path(key)
-        try:
-            os.utime(path)
-        except FileNotFoundError:
-            return None
-        return path
+async def promised_documents(engine: AsyncEngine) -> set[str]:
+    """The keys of the files share links promise: each pack's newest finished generation per language."""
+    newer = aliased(PackRender)
+    superseded = exists().where(
+        newer.delegation_id == PackRender.delegation_id,
+        newer.language == PackRender.language,
+        newer.status == "done",
+        newer.id > PackRender.id,
+    )
+    async with engine.connect() as connection:
+        keys = await connection.scalars(
+            select(PackRender.document_key).where(
+                PackRender.status == "done", PackRender.document_key.is_not(None), ~superseded
+            )
+        )
+        return {key for key in keys if key is not None}
 
-    async def get_or_make(self, key: str, make: Callable[[], Awaitable[bytes]]) -> Path:
-        """The document under ``key``, made and stored first if missing; one making per key at a time."""
-        cached = self.get(key)
-        if cached is not None:
-            return cached
-        running = self._in_flight.get(key)
-        if running is None:
-            running = asyncio.ensure_future(self._make(key, make))
-            self._in_flight[key] = running
-            running.add_done_callback(lambda _done: self._in_flight.pop(key, None))
-        return await asyncio.shield(running)
 
-    async def _make(self, key: str, make: Callable[[], Awaitable[bytes]]) -> Path:
-        pdf = await make()
-        return await anyio.to_thread.run_sync(self.put, key, pdf)
-
-    def prune(self, keep: Path | None = None) -> None:
-        """Delete the least recently used documents until the cache fits ``max_bytes``."""
-        files = []
-        for path in self.folder.glob("[!.]*.pdf"):  # never a partial file being written
-            try:
-                files.append((path.stat().st_mtime, path.stat().st_size, path))
-            except FileNotFoundError:
-                continue
-        total = sum(size for _, size, _ in files)
-        for _, size, path in sorted(files):
-            if total <= self.max_bytes:
-                break
-            if path != keep:
-                total -= size
-                path.unlink(missing_ok=True)
-
-    def put(self, key: str, pdf: bytes) -> Path:
-        """Store ``pdf`` under ``key``: written to a temporary file, flushed, then renamed into place."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".partial-", suffix=".pdf")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(pdf)
-                handle.flush()
-                os.fsync(handle.fileno())
-            Path(temporary).replace(self.path(key))
-            # The rename itself is durable only once the folder is synced.
-            folder = os.open(self.folder, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        self.prune(keep=self.path(key))
-        return self.path(key)
+def document_cache_for(engine: AsyncEngine, folder: Path, max_bytes: int) -> DocumentCache:
+    """The documents of an app or a render worker: in ``folder``, and in the database when machines share it."""
+    return DocumentCache(
+        folder,
+        max_bytes,
+        shared=database_files(engine, "document", max_bytes),
+        promised=functools.partial(promised_documents, engine),
+    )

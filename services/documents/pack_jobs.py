@@ -179,11 +179,11 @@ async def one(session: AsyncSession, actor: Actor, delegation_id: int, render_id
     return found
 
 
-def file_of(render: PackRender, cache: DocumentCache) -> Path:
-    """The file a finished generation made; :class:`Conflict` before that, or once the cache dropped it."""
+async def file_of(render: PackRender, cache: DocumentCache) -> Path:
+    """The file a finished generation made, from any machine; :class:`Conflict` before that, or once it was dropped."""
     if render.status != "done" or render.document_key is None:
         raise Conflict(f"the generation is {render.status}, not done")
-    path = cache.get(render.document_key)
+    path = await cache.fetch(render.document_key)
     if path is None:
         raise Conflict("the file is no longer kept; generate the pack again")
     return path

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.database import async_engine
 from services.documents import pack_jobs
-from services.documents.cache import DocumentCache
+from services.documents.cache import document_cache_for
 from services.documents.worker import RenderPool
 from services.settings import Settings
 
@@ -89,7 +89,7 @@ async def work(settings: Settings) -> None:
     pool = RenderPool(settings.render_workers)
     runner = pack_jobs.Runner(
         sessions=pack_jobs.session_factory(engine),
-        cache=DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes),
+        cache=document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes),
         pool=pool,
         base_url=settings.base_url,
         stale_after=settings.render_heartbeat_seconds,

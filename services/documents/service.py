@@ -8,6 +8,7 @@ from pathlib import Path
 import anyio
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from i18n.catalogues import translations
@@ -130,7 +131,8 @@ async def stored_pdf(
 
         try:
             path = await cache.get_or_make(key, render)
-        except RenderBusy:
+        except (RenderBusy, OperationalError, InterfaceError):
+            # Busy, or the database holding the stored documents cannot be reached: not a failed render.
             raise
         except FailedRecently as error:
             raise RenderFailedError(subject, locale, error.retry_after) from error

@@ -13,8 +13,9 @@ from litestar.static_files import create_static_files_router
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from catalogue.database import async_engine
+from services import image_store
 from services.documents import pack_jobs
-from services.documents.cache import DocumentCache
+from services.documents.cache import document_cache_for
 from services.documents.queue import QueuedJobs
 from services.documents.rendering import ASSET_DIR
 from services.documents.worker import RenderPool
@@ -82,7 +83,7 @@ def create_app(settings: Settings) -> Litestar:
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
     )
-    document_cache = DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes)
+    document_cache = document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes)
     runner = pack_jobs.Runner(
         sessions=pack_jobs.session_factory(engine),
         cache=document_cache,
@@ -145,6 +146,7 @@ def create_app(settings: Settings) -> Litestar:
             {
                 "settings": settings,
                 "document_cache": document_cache,
+                "image_files": image_store.image_files_for(engine, settings.data_dir / "images"),
                 "pack_jobs": jobs,
                 "pack_runner": runner,
                 "render_pool": render_pool,

@@ -252,7 +252,7 @@ class DelegationsApi(Controller):
     ) -> File:
         """The PDF exactly as that generation made it."""
         found = await pack_jobs.one(db_session, actor, delegation_id, render_id, now())
-        path = pack_jobs.file_of(found, request.app.state.document_cache)
+        path = await pack_jobs.file_of(found, request.app.state.document_cache)
         return File(
             path=path,
             media_type="application/pdf",

@@ -465,7 +465,7 @@ async def add_image(
     assert isinstance(upload, UploadFile) and isinstance(alt, str)
     try:
         image = await image_store.store_image(
-            db_session, actor, await upload.read(), images_api.image_folder(request), now()
+            db_session, actor, await upload.read(), images_api.image_files(request), now()
         )
         content = copy.content
         added = ImageRef(image=image.name, alt={copy.source_locale: alt.strip()[:500]})

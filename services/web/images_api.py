@@ -11,6 +11,7 @@ from litestar.response import File
 
 from services import image_store
 from services.errors import NotFound
+from services.file_store import FileStore
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
 from services.web.problems import problem_spec
@@ -28,8 +29,9 @@ class StoredImage(msgspec.Struct, frozen=True):
     height: int
 
 
-def image_folder(request: Request[Any, Any, Any]) -> Any:
-    return request.app.state.settings.data_dir / "images"
+def image_files(request: Request[Any, Any, Any]) -> FileStore:
+    files: FileStore = request.app.state.image_files
+    return files
 
 
 @post(
@@ -49,7 +51,7 @@ def image_folder(request: Request[Any, Any, Any]) -> Any:
 )
 async def upload_image(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[StoredImage]:
     """Send the image's bytes as the body. It is checked before decoding, re-encoded and stripped of metadata."""
-    image = await image_store.store_image(db_session, actor, await request.body(), image_folder(request), now())
+    image = await image_store.store_image(db_session, actor, await request.body(), image_files(request), now())
     stored = StoredImage(
         name=image.name,
         url=f"/images/{image.name}",
@@ -64,8 +66,9 @@ async def upload_image(request: Request[Any, Any, Any], db_session: Session, act
 async def serve_image(request: Request[Any, Any, Any], name: FromPath[str]) -> File:
     if not re.fullmatch(image_store.NAME_PATTERN, name):
         raise NotFound("image", name)
-    path = image_folder(request) / name
-    if not path.is_file():
+    # From this machine's folder, else fetched from the database another machine stored it in.
+    path = await image_files(request).fetch(name)
+    if path is None:
         raise NotFound("image", name)
     media_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[name.rsplit(".", 1)[1]]
     # The name is the digest of the bytes, so the file never changes.

@@ -189,6 +189,10 @@ def internal_problem(request: Request[Any, Any, Any], error: Exception) -> Respo
     return problem(request, 500, "The server could not answer this request; the error has been logged.")
 
 
+#: Paths answered with problem details rather than error pages.
+_API_PREFIXES = ("/api/", "/healthz", "/readyz", "/metrics", "/schema", "/images/")
+
+
 def is_api(request: Request[Any, Any, Any]) -> bool:
     path = request.url.path
-    return path.startswith(("/api/", "/healthz", "/readyz", "/metrics", "/schema", "/images/")) or path.endswith((".pdf", "/brochure"))
+    return path.startswith(_API_PREFIXES) or path.endswith((".pdf", "/brochure"))

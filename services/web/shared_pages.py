@@ -53,7 +53,7 @@ async def shared_pack(
     state = request.app.state
     # The file the adviser generated last is the one the delegation gets; before any, it is made now.
     generated = await pack_freshness.latest_done(db_session, delegation.id, lang)
-    path = state.document_cache.get(generated.document_key) if generated and generated.document_key else None
+    path = await state.document_cache.fetch(generated.document_key) if generated and generated.document_key else None
     if path is None:
         source = await pack_service.source_of(db_session, delegation, lang, state.settings.base_url)
         path = (
