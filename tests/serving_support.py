@@ -12,6 +12,9 @@ import httpx
 
 from services.settings import PROJECT_ROOT, VARIABLES
 
+#: How a server told to stop with SIGTERM ends once it has shut down: uvicorn raises the signal again after a
+#: graceful shutdown, so that whoever started it sees what ended it.
+STOPPED = (0, -signal.SIGTERM)
 #: Longest wait for a process to start serving or to stop; generous, for a machine with every core busy.
 STARTUP_LIMIT = 180.0
 
@@ -54,6 +57,10 @@ class Command:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         return self.process.wait(limit)
+
+    def stops_cleanly(self) -> bool:
+        """Whether SIGTERM ends it after a graceful shutdown."""
+        return self.stop() in STOPPED and "Application shutdown complete" in self.output()
 
     def kill(self) -> None:
         """End the whole process group, whatever state it is in."""
