@@ -79,16 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "render-worker", help="generate packs from the shared queue named by QUEUE_URL (Redis or PostgreSQL)"
     )
-    backup_parser = commands.add_parser(
-        "backup",
-        help="write a consistent copy of the database to FILE, also while the app runs "
-        "(SQLite: online backup; PostgreSQL: pg_dump, custom format)",
+    backing_up = (
+        "write a consistent copy of the database to FILE, also while the app runs "
+        "(SQLite: online backup; PostgreSQL: pg_dump, custom format)"
     )
+    backup_parser = commands.add_parser("backup", help=backing_up, description=backing_up)
     backup_parser.add_argument("file", type=Path)
-    restore_parser = commands.add_parser(
-        "restore",
-        help="replace the database's content with the backup in FILE; stop the app and the render workers first",
+    restoring = (
+        "replace the database's whole content with the backup in FILE (made by `backup` from a database of the same "
+        "kind), all or nothing; stop the app and the render workers first, and start them again afterwards"
     )
+    restore_parser = commands.add_parser("restore", help=restoring, description=restoring)
     restore_parser.add_argument("file", type=Path)
     return parser
 
