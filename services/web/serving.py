@@ -26,6 +26,8 @@ def serve(settings: Settings) -> None:
 
     ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed only from ``settings.forwarded_allow_ips``: from
     anyone else, the client is the address that connected (the one failed logins are counted against).
+    With several processes, each builds its settings from the environment, so ``settings`` must be the
+    environment's (as the command line's are).
     """
     many = settings.web_concurrency > 1
     # Worker processes are spawned and import the application by name; the environment carries their settings.
