@@ -10,42 +10,19 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from catalogue import migrations
-from catalogue.database import async_engine, is_sqlite
+from catalogue.database import async_engine
 from catalogue.validation import catalogue_problems
 from i18n.locales import CONTENT_LOCALES
-from services import people
+from services import backup, people
 from services.documents.rendering import Variant, render_pdf
 from services.documents.service import brochure_for, lay_out
 from services.errors import InvalidCatalogueData, InvalidInput, NotFound
-from services.importing import import_catalogue, is_empty, read_catalogue_files
-from services.settings import PROJECT_ROOT, Settings
+from services.importing import read_catalogue_files
+from services.seeding import DEMO_ACCOUNTS
+from services.settings import InvalidSetting, Settings
+from services.startup import prepare_database
 
 logger = logging.getLogger("catalogue")
-#: Demo accounts, one per role, loaded with the demo catalogue.
-DEMO_ACCOUNTS = PROJECT_ROOT / "data" / "demo-accounts.toml"
-
-
-def _prepare(settings: Settings) -> None:
-    if is_sqlite(settings.database_url):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrations.upgrade(settings.database_url)
-
-
-async def seed(settings: Settings, data_dir: Path, *, only_if_empty: bool, accounts: Path | None = None) -> bool:
-    """Load the catalogue files in ``data_dir`` (and the demo ``accounts``); returns whether anything was loaded."""
-    data = read_catalogue_files(data_dir.glob("*.toml"))
-    engine = async_engine(settings.database_url)
-    try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-            if only_if_empty and not await is_empty(session):
-                return False
-            await import_catalogue(session, data)
-            if accounts is not None:
-                await people.seed_demo_accounts(session, accounts)
-            return True
-    finally:
-        await engine.dispose()
 
 
 async def create_administrator(settings: Settings, email: str, name: str, password: str) -> None:
@@ -82,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply database migrations")
-    seed_parser = commands.add_parser("seed", help="migrate, then load the demo catalogue into an empty database")
+    seed_parser = commands.add_parser(
+        "seed", help="migrate, then load the demo catalogue and accounts into an empty database (or add missing ones)"
+    )
     seed_parser.add_argument("--data", type=Path, help="folder of catalogue TOML files (default: the demo data)")
     check_parser = commands.add_parser("check-data", help="validate catalogue TOML files without storing them")
     check_parser.add_argument("--data", type=Path)
@@ -100,48 +79,39 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "render-worker", help="generate packs from the shared queue named by QUEUE_URL (Redis or PostgreSQL)"
     )
+    backing_up = (
+        "write a consistent copy of the database to FILE, also while the app runs "
+        "(SQLite: online backup; PostgreSQL: pg_dump, custom format)"
+    )
+    backup_parser = commands.add_parser("backup", help=backing_up, description=backing_up)
+    backup_parser.add_argument("file", type=Path)
+    restoring = (
+        "replace the database's whole content with the backup in FILE (made by `backup` from a database of the same "
+        "kind), all or nothing; stop the app and the render workers first, and start them again afterwards"
+    )
+    restore_parser = commands.add_parser("restore", help=restoring, description=restoring)
+    restore_parser.add_argument("file", type=Path)
     return parser
 
 
 def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
-    """Run one command; returns the process exit status."""
+    """Run one command; returns the process exit status (2: the settings or the input cannot be used)."""
     args = _parser().parse_args(argv)
-    settings = settings or Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    data_dir = getattr(args, "data", None) or settings.demo_data_dir
     try:
-        if args.command == "check-data":
-            problems = catalogue_problems(read_catalogue_files(data_dir.glob("*.toml")))
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            return 1 if problems else 0
-        _prepare(settings)
-        if args.command == "brochure":
-            output = args.output or Path(f"{args.slug}-{args.lang}.pdf")
-            output.write_bytes(asyncio.run(write_brochure(settings, args.slug, args.lang, args.variant)))
-            print(f"wrote {output}")
-        elif args.command == "create-admin":
-            password = _read_password(args.password_stdin)
-            asyncio.run(create_administrator(settings, args.email, args.name, password))
-            print(f"administrator {args.email} created")
-        elif args.command == "seed":
-            demo = None if args.data else DEMO_ACCOUNTS
-            loaded = asyncio.run(seed(settings, data_dir, only_if_empty=True, accounts=demo))
-            print("demo catalogue loaded" if loaded else "catalogue not empty: nothing loaded")
-        elif args.command == "render-worker":
-            if not settings.queue_url:
-                print(
-                    "set QUEUE_URL (redis://… or postgresql://…) to the queue the app hands its jobs to",
-                    file=sys.stderr,
-                )
-                return 2
-            from services.documents.queue import work
-
-            asyncio.run(work(settings))
-        elif args.command == "serve":
-            if not args.no_seed and asyncio.run(seed(settings, data_dir, only_if_empty=True, accounts=DEMO_ACCOUNTS)):
-                logger.info("loaded the demo catalogue into the empty database")
-            return _serve(settings)
+        settings = settings or Settings.from_env()
+        if args.command in {"serve", "render-worker"}:
+            settings.check_public_url()
+        return _COMMANDS[args.command](args, settings)
+    except InvalidSetting as error:
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 2
+    except backup.NotABackup as error:
+        print(f"nothing restored: {error}", file=sys.stderr)
+        return 2
+    except backup.BackupFailed as error:
+        print(error, file=sys.stderr)
+        return 1
     except InvalidCatalogueData as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -149,17 +119,99 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     except (NotFound, InvalidInput) as error:
         print(error, file=sys.stderr)
         return 1
+
+
+def _check_data(args: argparse.Namespace, settings: Settings) -> int:
+    problems = catalogue_problems(read_catalogue_files((args.data or settings.demo_data_dir).glob("*.toml")))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    prepare_database(settings)
     return 0
 
 
-def _serve(settings: Settings) -> int:
-    import uvicorn
-
-    from services.web.app import create_app
-
-    logger.info("serving the catalogue on http://%s:%s", settings.host, settings.port)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    seeded = prepare_database(
+        settings, demo=args.data or settings.demo_data_dir, accounts=None if args.data else DEMO_ACCOUNTS
+    )
+    assert seeded is not None
+    if seeded.catalogue:
+        print("demo catalogue loaded")
+    elif seeded.accounts:
+        print(f"catalogue present: {seeded.accounts} missing demo account(s) added")
+    else:
+        print("catalogue not empty: nothing loaded")
     return 0
+
+
+def _brochure(args: argparse.Namespace, settings: Settings) -> int:
+    prepare_database(settings)
+    output = args.output or Path(f"{args.slug}-{args.lang}.pdf")
+    output.write_bytes(asyncio.run(write_brochure(settings, args.slug, args.lang, args.variant)))
+    print(f"wrote {output}")
+    return 0
+
+
+def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
+    prepare_database(settings)
+    password = _read_password(args.password_stdin)
+    asyncio.run(create_administrator(settings, args.email, args.name, password))
+    print(f"administrator {args.email} created")
+    return 0
+
+
+def _render_worker(_args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.queue_url:
+        print("set QUEUE_URL (redis://… or postgresql://…) to the queue the app hands its jobs to", file=sys.stderr)
+        return 2
+    prepare_database(settings)
+    from services.documents.queue import work
+
+    asyncio.run(work(settings))
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    seed = not args.no_seed
+    seeded = prepare_database(
+        settings, demo=settings.demo_data_dir if seed else None, accounts=DEMO_ACCOUNTS if seed else None
+    )
+    if seeded is not None and seeded.catalogue:
+        logger.info("loaded the demo catalogue and %d demo accounts into the empty database", seeded.accounts)
+    elif seeded is not None and seeded.accounts:
+        logger.info("added %d missing demo accounts to the demo catalogue", seeded.accounts)
+    from services.web.serving import serve
+
+    serve(settings)
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    backup.back_up(settings.database_url, args.file)
+    print(f"backed the database up to {args.file}")
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    backup.restore(settings.database_url, args.file)
+    print(f"restored the database from {args.file}; the next start migrates it to the latest schema")
+    return 0
+
+
+_COMMANDS = {
+    "check-data": _check_data,
+    "migrate": _migrate,
+    "seed": _seed,
+    "brochure": _brochure,
+    "create-admin": _create_admin,
+    "render-worker": _render_worker,
+    "serve": _serve,
+    "backup": _backup,
+    "restore": _restore,
+}
 
 
 if __name__ == "__main__":

@@ -216,8 +216,16 @@ async def is_empty(session: AsyncSession) -> bool:
     return (await session.scalar(select(func.count()).select_from(t.Organisation))) == 0
 
 
+async def holds(session: AsyncSession, data: CatalogueFile) -> bool:
+    """Whether the stored catalogue is ``data``: every organisation it names is there."""
+    slugs = {record.slug for record in data.organisations}
+    stored = await session.scalar(select(func.count()).where(t.Organisation.slug.in_(slugs)))
+    return bool(slugs) and stored == len(slugs)
+
+
 async def import_catalogue(session: AsyncSession, data: CatalogueFile) -> None:
-    """Store ``data`` in an empty catalogue, all or nothing; invalid data raises and stores nothing."""
+    """Add ``data`` to an empty catalogue in the session's transaction; the caller commits. Invalid data raises
+    and adds nothing."""
     problems = catalogue_problems(data)
     if not await is_empty(session):
         problems.append("the catalogue is not empty")
@@ -233,4 +241,4 @@ async def import_catalogue(session: AsyncSession, data: CatalogueFile) -> None:
         for rate in data.exchange_rates
     ]
     session.add_all([*themes.values(), *orgs.values(), *solutions.values(), *cases.values(), *sites, *rates])
-    await session.commit()
+    await session.flush()

@@ -129,9 +129,14 @@ class DemoAccounts(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     accounts: list[DemoAccount]
 
 
-async def seed_demo_accounts(session: AsyncSession, path: Path) -> int:
-    """Create the demo accounts listed in ``path`` that do not exist yet; returns how many. Commits."""
-    listed = msgspec.toml.decode(path.read_bytes(), type=DemoAccounts).accounts
+def read_demo_accounts(path: Path) -> list[DemoAccount]:
+    """The demo accounts listed in the TOML file at ``path``."""
+    return msgspec.toml.decode(path.read_bytes(), type=DemoAccounts).accounts
+
+
+async def add_demo_accounts(session: AsyncSession, listed: list[DemoAccount]) -> int:
+    """Add the ``listed`` accounts that do not exist yet, in the session's transaction; returns how many. The
+    caller commits."""
     existing = set(await session.scalars(select(UserAccount.email)))
     created = 0
     for account in listed:
@@ -147,7 +152,7 @@ async def seed_demo_accounts(session: AsyncSession, path: Path) -> int:
             password=account.password,
         )
         created += 1
-    await session.commit()
+    await session.flush()
     return created
 
 

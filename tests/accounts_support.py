@@ -13,8 +13,8 @@ from catalogue.accounts import UserAccount
 from catalogue.database import async_engine, sync_engine
 from catalogue.tables import metadata
 from services import accounts
-from services.cli import DEMO_ACCOUNTS
 from services.people import DemoAccounts
+from services.seeding import DEMO_ACCOUNTS
 from tests.conftest import Client
 
 DEMO = {

@@ -20,8 +20,8 @@ from catalogue import migrations
 from catalogue import tables as t
 from catalogue.database import async_engine
 from services import people
-from services.cli import DEMO_ACCOUNTS
 from services.importing import import_catalogue, read_catalogue_files
+from services.seeding import DEMO_ACCOUNTS
 from services.settings import PROJECT_ROOT, Settings
 from services.web.app import create_app
 
@@ -89,8 +89,8 @@ async def _seed(url: str) -> None:
                     folded="capteurs portuaires (brouillon)", state="draft", is_source=False,
                 )
             )  # fmt: skip
+            await people.add_demo_accounts(session, people.read_demo_accounts(DEMO_ACCOUNTS))
             await session.commit()
-            await people.seed_demo_accounts(session, DEMO_ACCOUNTS)
     finally:
         await engine.dispose()
 

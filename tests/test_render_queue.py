@@ -55,6 +55,7 @@ class Workers:
             "DATA_DIR": str(data_dir),
             "QUEUE_URL": queue["queue_url"],
             "QUEUE_NAME": queue["queue_name"],
+            "PUBLIC_URL": "http://127.0.0.1:8000",  # the address the test app gives its own documents
             "RENDER_WORKERS": "1",
             "RENDER_HEARTBEAT_SECONDS": str(HEARTBEAT),
         }

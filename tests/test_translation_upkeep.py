@@ -26,6 +26,7 @@ async def _change_and_reload(url: str) -> tuple[LocalisedText, LocalisedText]:
     try:
         async with sessions() as session:
             await import_catalogue(session, read_catalogue_files(TEST_DATA.glob("*.toml")))
+            await session.commit()
         async with sessions() as session:
             changed = await update_source_text(
                 session, "solution", "test-harbour-sensors", "title", "Havnesensorer til hele København"

@@ -35,6 +35,7 @@ async def _import(url: str) -> int:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             before = await current_revision(session)
             await import_catalogue(session, read_catalogue_files(TEST_DATA.glob("*.toml")))
+            await session.commit()
             return await current_revision(session) - before
     finally:
         await engine.dispose()

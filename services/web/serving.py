@@ -1,0 +1,51 @@
+"""Serving the application over HTTP with uvicorn, in one process or several.
+
+With ``WEB_CONCURRENCY`` above 1, uvicorn starts that many worker processes; each builds its
+application through :func:`serving_app`, from the environment, once. Migrations and the demo seed
+have run in the parent before (see ``services.startup``), so workers only serve.
+"""
+
+import logging
+
+import uvicorn
+from litestar import Litestar
+
+from services.settings import Settings
+from services.web.app import create_app
+
+logger = logging.getLogger("catalogue")
+
+
+def serving_app() -> Litestar:
+    """The application of one worker process, configured by the environment (read here, once per process)."""
+    return create_app(Settings.from_env())
+
+
+def serve(settings: Settings) -> None:
+    """Serve the catalogue on ``settings.host`` and ``settings.port`` until told to stop (SIGINT or SIGTERM).
+
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed only from ``settings.forwarded_allow_ips``: from
+    anyone else, the client is the address that connected (the one failed logins are counted against).
+    With several processes, each builds its settings from the environment, so ``settings`` must be the
+    environment's (as the command line's are).
+    """
+    many = settings.web_concurrency > 1
+    # Worker processes are spawned and import the application by name; the environment carries their settings.
+    app: str | Litestar = "services.web.serving:serving_app" if many else create_app(settings)
+    trusted = list(settings.forwarded_allow_ips)
+    logger.info(
+        "serving the catalogue on http://%s:%s in %d process(es)",
+        settings.host,
+        settings.port,
+        settings.web_concurrency,
+    )
+    uvicorn.run(
+        app,
+        factory=many,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        workers=settings.web_concurrency,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted,
+    )

@@ -1,0 +1,94 @@
+"""Running the command line in real processes: a clean environment, free ports, servers waited for and stopped."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from services.settings import PROJECT_ROOT, VARIABLES
+
+#: How a server told to stop with SIGTERM ends once it has shut down: uvicorn raises the signal again after a
+#: graceful shutdown, so that whoever started it sees what ended it.
+STOPPED = (0, -signal.SIGTERM)
+#: Longest wait for a process to start serving or to stop; generous, for a machine with every core busy.
+STARTUP_LIMIT = 180.0
+
+
+def environment_with(**variables: str) -> dict[str, str]:
+    """This process's environment without any catalogue setting, plus ``variables``."""
+    environment = {name: value for name, value in os.environ.items() if name not in {v.name for v in VARIABLES}}
+    return environment | variables
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Command:
+    """``python -m services.cli ARGUMENTS`` in a process group of its own, its output in a log file."""
+
+    def __init__(self, arguments: list[str], environment: dict[str, str], log: Path) -> None:
+        self.log = log
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "services.cli", *arguments],
+                cwd=PROJECT_ROOT,
+                env=environment,
+                start_new_session=True,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait(self, limit: float = STARTUP_LIMIT) -> int:
+        return self.process.wait(limit)
+
+    def stop(self, limit: float = 60) -> int:
+        """SIGTERM, then the status it ended with."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(limit)
+
+    def stops_cleanly(self) -> bool:
+        """Whether SIGTERM ends it after a graceful shutdown."""
+        return self.stop() in STOPPED and "Application shutdown complete" in self.output()
+
+    def kill(self) -> None:
+        """End the whole process group, whatever state it is in."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(30)
+
+
+class Server(Command):
+    """``serve`` on a port of its own."""
+
+    def __init__(self, environment: dict[str, str], log: Path, *arguments: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        super().__init__(["serve", *arguments], environment | {"HOST": "127.0.0.1", "PORT": str(self.port)}, log)
+
+    def wait_until_healthy(self, limit: float = STARTUP_LIMIT) -> None:
+        """Return once ``/healthz`` answers 200; fail with the log when the process ends or ``limit`` passes."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                msg = f"serve ended with {self.process.returncode}:\n{self.output()}"
+                raise AssertionError(msg)
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        msg = f"serve did not answer within {limit} s:\n{self.output()}"
+        raise AssertionError(msg)
