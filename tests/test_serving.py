@@ -1,5 +1,6 @@
 """Serving for real: whose X-Forwarded-For is believed, and several web processes that stop on SIGTERM."""
 
+import re
 import time
 from pathlib import Path
 
@@ -75,7 +76,9 @@ def test_web_concurrency_serves_from_that_many_processes_and_stops_on_sigterm(
     backend: str, empty_database: EmptyDatabase, tmp_path: Path
 ) -> None:
     url = empty_database(backend, tmp_path)
-    environment = environment_with(DATABASE_URL=url, DATA_DIR=str(tmp_path), WEB_CONCURRENCY="2", RENDER_WORKERS="1")
+    environment = environment_with(
+        DATABASE_URL=url, DATA_DIR=str(tmp_path), WEB_CONCURRENCY="2", RENDER_WORKERS="1", METRICS_TOKEN="scrape"
+    )
     server = Server(environment, tmp_path / "serve.log")
     try:
         server.wait_until_healthy()
@@ -89,6 +92,12 @@ def test_web_concurrency_serves_from_that_many_processes_and_stops_on_sigterm(
             answers = [client.get("/api/v1/themes", headers={"Connection": "close"}) for _ in range(10)]
         assert {answer.status_code for answer in answers} == {200}
         assert all(answer.json() for answer in answers)
+        # Whichever process answers /metrics, it adds up the figures of both.
+        for _ in range(4):
+            scraped = httpx.get(f"{server.url}/metrics", headers={"Authorization": "Bearer scrape"}, timeout=60)
+            assert scraped.status_code == 200
+            served = re.search(r'catalogue_requests_total\{[^}]*path="/api/v1/themes"[^}]*\} (\S+)', scraped.text)
+            assert served is not None and float(served.group(1)) == 10.0, scraped.text
         log = server.output()
         # Migrated and seeded once, by the parent, before the workers started; then each worker started serving.
         assert log.count("Running upgrade  -> 0001") == 1

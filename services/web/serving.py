@@ -6,6 +6,9 @@ have run in the parent before (see ``services.startup``), so workers only serve.
 """
 
 import logging
+import os
+import shutil
+import tempfile
 
 import uvicorn
 from litestar import Litestar
@@ -39,6 +42,28 @@ def serve(settings: Settings) -> None:
         settings.port,
         settings.web_concurrency,
     )
+    metrics = _shared_metrics_folder() if many else None
+    try:
+        _run(app, settings, many=many, trusted=trusted)
+    finally:
+        if metrics is not None:
+            shutil.rmtree(metrics, ignore_errors=True)
+
+
+def _shared_metrics_folder() -> str | None:
+    """Give the worker processes one folder to write their metrics to, so that ``/metrics`` adds them all up.
+
+    The workers read ``PROMETHEUS_MULTIPROC_DIR`` when they start; an operator's own folder is used as it is.
+    Returns the folder made here, to be removed when serving ends.
+    """
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return None
+    folder = tempfile.mkdtemp(prefix="catalogue-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return folder
+
+
+def _run(app: "str | Litestar", settings: Settings, *, many: bool, trusted: list[str]) -> None:
     uvicorn.run(
         app,
         factory=many,
