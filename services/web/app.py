@@ -42,6 +42,7 @@ from services.web.delegations_api import DelegationsApi
 from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 from services.web.reach_api import ReachApi
+from services.web.request_limits import CheckedRequest, IdRange
 from services.web.translation_requests_api import TranslationRequestsApi
 from services.web.translations_api import TranslationsApi, glossary_terms
 
@@ -134,7 +135,8 @@ def create_app(settings: Settings) -> Litestar:
             documents.brochure_preview,
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
-        middleware=[conditional_get, CsrfMiddleware()],
+        middleware=[conditional_get, IdRange(), CsrfMiddleware()],
+        request_class=CheckedRequest,
         response_headers=SECURITY_HEADERS,
         openapi_config=OpenAPIConfig(
             title="Smart Denmark catalogue",

@@ -1,0 +1,71 @@
+"""What a request may carry before any handler or decoder looks at it.
+
+Two rules hold for every route, stated once here rather than in each handler:
+
+- A JSON body must be valid UTF-8 and nest arrays and objects at most :data:`MAX_JSON_DEPTH`
+  deep. Decoders recurse once per level, so a body nested a thousand deep would exhaust the
+  interpreter's stack; it is measured by a flat scan first and refused with 400.
+- An integer in the path must fit the signed 64-bit range every database column of ids has; a
+  larger one names nothing that can exist, so it is answered 404 before the database sees it.
+"""
+
+import re
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+#: Deepest nesting of arrays and objects a JSON body may have; the catalogue's own documents need fewer than ten.
+MAX_JSON_DEPTH = 64
+#: The range of a signed 64-bit integer, the type of every id column.
+SMALLEST_ID, LARGEST_ID = -(2**63), 2**63 - 1
+#: A JSON string (to the end of the body when it is never closed), or one bracket. Possessive quantifiers and the
+#: optional end keep the scan linear whatever the body holds.
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]++|\\.?)*+(?:"|\Z)|[\[\]{}]', re.DOTALL)
+
+
+def json_body_problem(body: bytes) -> str | None:
+    """Why ``body`` may not be decoded as JSON (invalid UTF-8, nested too deep), or ``None`` when it may.
+
+    Whether the body is otherwise well-formed JSON is left to the decoder.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return f"not valid UTF-8 (byte {error.start} cannot start or continue a character)"
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        opening = text[token.start()]
+        if opening in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return f"arrays and objects are nested more than {MAX_JSON_DEPTH} levels deep"
+        elif opening in "]}":
+            depth -= 1
+    return None
+
+
+class CheckedRequest(Request[Any, Any, Any]):
+    """The request every route receives: its JSON body is checked before it is decoded.
+
+    Litestar decodes a handler's ``data`` through :meth:`json`, and handlers that need the loose
+    document call it too, so every JSON body passes this one check.
+    """
+
+    async def json(self) -> Any:
+        problem = json_body_problem(await self.body())
+        if problem is not None:
+            raise ValidationException(f"body: {problem}", extra=[{"key": "body", "message": problem}])
+        return await super().json()
+
+
+class IdRange(ASGIMiddleware):
+    """Answer 404 to an integer path parameter outside the signed 64-bit range."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        for name, value in scope.get("path_params", {}).items():
+            if isinstance(value, int) and not SMALLEST_ID <= value <= LARGEST_ID:
+                raise NotFoundException(f"no {name.removesuffix('_id').replace('_', ' ')} {value}")
+        await next_app(scope, receive, send)
