@@ -4,7 +4,7 @@ from typing import Any
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar, Request, Response, get
-from litestar.datastructures import ResponseHeader, State
+from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
@@ -43,17 +43,13 @@ from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 from services.web.reach_api import ReachApi
 from services.web.request_limits import CheckedRequest, IdRange
+from services.web.security_headers import SECURITY_HEADERS, add_security_headers
 from services.web.translation_requests_api import TranslationRequestsApi
 from services.web.translations_api import TranslationsApi, glossary_terms
 
 STATIC_DIR = pages.WEB_DIR / "static"
 #: The API reference viewer served at /schema, pinned so that what readers' browsers load is known.
 SCALAR_VERSION = "1.72.1"
-SECURITY_HEADERS = [
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="Referrer-Policy", value="strict-origin-when-cross-origin"),
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-]
 
 
 @get(
@@ -138,6 +134,7 @@ def create_app(settings: Settings) -> Litestar:
         middleware=[conditional_get, IdRange(), CsrfMiddleware()],
         request_class=CheckedRequest,
         response_headers=SECURITY_HEADERS,
+        before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(
             title="Smart Denmark catalogue",
             version="1",
