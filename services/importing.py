@@ -24,6 +24,7 @@ from catalogue.records import Outcome as OutcomeRecord
 from catalogue.texts import EditableTexts, store_field
 from catalogue.validation import catalogue_problems
 from catalogue.vocabulary import PartnerRole
+from services import richtext
 from services.errors import InvalidCatalogueData
 
 
@@ -216,9 +217,21 @@ async def is_empty(session: AsyncSession) -> bool:
     return (await session.scalar(select(func.count()).select_from(t.Organisation))) == 0
 
 
+def rich_text_problems(data: CatalogueFile) -> list[str]:
+    """The rich texts of ``data`` nested deeper than :data:`richtext.MAX_NESTING`, named by entry, field and locale."""
+    problems = []
+    for kind, records in (("solution", data.solutions), ("case", data.cases)):
+        for record in records:
+            for field in richtext.RICH_FIELDS[kind]:
+                for locale, text in getattr(record, field).items():
+                    if problem := richtext.nesting_problem(text):
+                        problems.append(f"{kind} {record.slug!r}: {field}.{locale}: {problem}")
+    return problems
+
+
 async def import_catalogue(session: AsyncSession, data: CatalogueFile) -> None:
     """Store ``data`` in an empty catalogue, all or nothing; invalid data raises and stores nothing."""
-    problems = catalogue_problems(data)
+    problems = catalogue_problems(data) + rich_text_problems(data)
     if not await is_empty(session):
         problems.append("the catalogue is not empty")
     if problems:
