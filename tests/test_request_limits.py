@@ -1,4 +1,4 @@
-"""Hostile requests get a clear 4xx problem and change nothing: deep or undecodable JSON, ids past 64 bits.
+"""Hostile requests get a clear 4xx answer and change nothing: deep or undecodable JSON, NUL, ids past 64 bits.
 
 Every route is found by walking the application, so a route added later is covered without
 being listed here.
@@ -13,7 +13,7 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from services.web.request_limits import LARGEST_ID, MAX_JSON_DEPTH, SMALLEST_ID, json_body_problem
-from tests.accounts_support import api_tokens, bearer, snapshot
+from tests.accounts_support import api_tokens, bearer, page_token, snapshot
 from tests.conftest import Client, make_client
 
 #: Routes that decode their JSON body themselves rather than through a ``data`` parameter.
@@ -25,7 +25,11 @@ SLUGS = {"solutions": "modular-rain-gardens", "cases": "eksempelby-rain-gardens"
 DEEP_ARRAYS = b"[" * 1000 + b"]" * 1000
 DEEP_OBJECTS = b'{"a":' * 1000 + b"1" + b"}" * 1000
 NOT_UTF8 = b'{"email": "\xff\xfe@example.org", "password": "x"}'
-HOSTILE_BODIES = {"deep arrays": DEEP_ARRAYS, "deep objects": DEEP_OBJECTS, "invalid UTF-8": NOT_UTF8}
+WITH_NUL = b'{"email": "a\\u0000b@example.org", "password": "x", "name": "x\\u0000"}'
+HOSTILE_BODIES = {"deep arrays": DEEP_ARRAYS, "deep objects": DEEP_OBJECTS, "invalid UTF-8": NOT_UTF8, "NUL": WITH_NUL}
+#: What the refusal of each hostile body says.
+REASONS = {"deep arrays": f"more than {MAX_JSON_DEPTH} levels", "deep objects": f"more than {MAX_JSON_DEPTH} levels",
+           "invalid UTF-8": "not valid UTF-8", "NUL": "NUL character"}  # fmt: skip
 
 
 def _routes(client: Client) -> Iterator[tuple[str, str, Any]]:
@@ -116,8 +120,7 @@ def test_every_json_route_refuses_deep_or_undecodable_json_and_changes_nothing(
             )
             problem = _assert_problem(response, 400, "body")
             reason = problem["invalid_params"][0]["reason"]
-            expected = "not valid UTF-8" if hostile == "invalid UTF-8" else f"more than {MAX_JSON_DEPTH} levels"
-            assert expected in reason, f"{method} {url}: {reason}"
+            assert REASONS[hostile] in reason, f"{method} {url}: {reason}"
     assert snapshot(fresh_url) == before
 
 
@@ -152,6 +155,11 @@ def test_brackets_inside_strings_are_text_not_nesting(fresh_client: Client) -> N
         (b'["caf\xe9"]', "UTF-8"),
         (b'["\xed\xa0\x80"]', "UTF-8"),
         (b"", None),
+        (b'["\\u0000"]', "NUL"),
+        (b'["a\\\\\\u0000"]', "NUL"),
+        (b'["a\\\\u0000"]', None),
+        (b'["\\u00001"]', "NUL"),
+        (b'["\\u0001"]', None),
     ],
 )
 def test_json_body_problem_measures_nesting_outside_strings(body: bytes, problem: str | None) -> None:
@@ -201,4 +209,45 @@ def test_an_account_id_past_64_bits_in_the_accounts_form_is_refused(
     for value in (str(2**63), str(-(2**63) - 1)):
         response = client.post("/admin/users", data={"action": "deactivate", "user": value}, headers=headers)
         assert response.status_code == 422 and "no such account" in response.text
+    assert snapshot(fresh_url) == before
+
+
+@pytest.mark.parametrize("form", ["login", "reset", "edit"])
+def test_a_form_with_a_nul_character_is_refused_and_changes_nothing(
+    fresh_client: Client, fresh_url: str, form: str
+) -> None:
+    from tests.test_editing_pages import _form, _sign_in
+
+    if form == "edit":
+        _sign_in(fresh_client, "company_a")
+        path = "/edit/solutions/modular-rain-gardens"
+        fields = {**_form(fresh_client.get(f"{path}?locale=da").text), "action": "save"}
+        fields["text.title"] = "Regnbede\x00"
+    else:
+        path = "/login" if form == "login" else "/password-reset"
+        fields = {"_csrf": page_token(fresh_client.get(path).text), "email": "a\x00@example.org", "password": "x"}
+    before = snapshot(fresh_url)
+    response = fresh_client.post(path, data=fields)
+    assert response.status_code == 400, response.text[:300]
+    assert response.headers["content-type"].startswith("text/html")
+    assert snapshot(fresh_url) == before
+
+
+def test_every_route_answers_404_to_a_path_segment_holding_nul(
+    admin: tuple[Client, dict[str, str]], fresh_url: str
+) -> None:
+    client, headers = admin
+    before = snapshot(fresh_url)
+    tried = 0
+    for method, path, _ in _routes(client):
+        route = next(route for route in client.app.routes if route.path_format == path)
+        for name in (name for name, parameter in route.path_parameters.items() if parameter.type is not int):
+            url = _filled(path, **{name: "a%00b"})
+            response = client.request(method, url, headers=headers)
+            assert response.status_code == 404, f"{method} {url}: {response.status_code} {response.text[:200]}"
+            # Problem details for the API and the files it serves, an error page for pages.
+            kind = response.headers["content-type"]
+            assert kind == "application/problem+json" or (kind.startswith("text/html") and not url.startswith("/api/"))
+            tried += 1
+    assert tried > 50
     assert snapshot(fresh_url) == before

@@ -42,7 +42,7 @@ from services.web.delegations_api import DelegationsApi
 from services.web.dependencies import Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 from services.web.reach_api import ReachApi
-from services.web.request_limits import CheckedRequest, IdRange
+from services.web.request_limits import CheckedRequest, PathParameters
 from services.web.security_headers import SECURITY_HEADERS, add_security_headers
 from services.web.translation_requests_api import TranslationRequestsApi
 from services.web.translations_api import TranslationsApi, glossary_terms
@@ -131,7 +131,7 @@ def create_app(settings: Settings) -> Litestar:
             documents.brochure_preview,
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
-        middleware=[conditional_get, IdRange(), CsrfMiddleware()],
+        middleware=[conditional_get, PathParameters(), CsrfMiddleware()],
         request_class=CheckedRequest,
         response_headers=SECURITY_HEADERS,
         before_send=[add_security_headers],
