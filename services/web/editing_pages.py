@@ -295,7 +295,7 @@ async def save_form(
     if figures.refusals:
         # Shown again in its rows as they were, none removed or added, so that each field keeps what was typed.
         kept = {key: value for key, value in form.items() if not key.endswith(".remove") and not key.startswith("new.")}
-        shown = _typed(kind, copy.content, locale, Figures(kept, number_locale, figures._), structure)
+        shown = _typed(kind, copy.content, locale, Figures(kept, number_locale, figures.gettext), structure)
         return await _edit_page(
             request, db_session, actor, kind, slug, locale, typed=shown, problem="invalid", problems=figures.refusals,
             status=422, posted=form, number_locale=number_locale,

@@ -35,7 +35,7 @@ class Figures:
     """Reads the figures of one posted form, keeping a message for each it has to refuse."""
 
     def __init__(self, form: dict[str, str], locale: str, gettext: Callable[[str], str]) -> None:
-        self.form, self.locale, self._ = form, locale, gettext
+        self.form, self.locale, self.gettext = form, locale, gettext
         self.refusals: list[str] = []
 
     def read(self, name: str, label: str, default: float | None, *, optional: bool = False) -> float | None:
@@ -46,13 +46,13 @@ class Figures:
         if not raw.strip():
             if optional:
                 return None
-            self.refusals.append(self._(_NO_NUMBER) % {"field": label})
+            self.refusals.append(self.gettext(_NO_NUMBER) % {"field": label})
             return default
         try:
             return parse_number(raw, self.locale)
         except UnreadableNumber:
             example = number_entry(_EXAMPLE, self.locale)
-            self.refusals.append(self._(_UNREADABLE) % {"field": label, "value": raw.strip(), "example": example})
+            self.refusals.append(self.gettext(_UNREADABLE) % {"field": label, "value": raw.strip(), "example": example})
             return default
 
 
@@ -60,7 +60,7 @@ def typed_outcome(
     outcome: OutcomeContent, number: int, label: dict[str, str], figures: Figures, *, structure: bool
 ) -> OutcomeContent:
     """``outcome`` (row ``number``) with ``label`` as typed and, when the form showed them, its figures and source."""
-    form, _ = figures.form, figures._
+    form, _ = figures.form, figures.gettext
     updated = msgspec.structs.replace(outcome, label=label)
     if not structure:
         return updated
@@ -87,7 +87,7 @@ def new_outcome(locale: str, figures: Figures) -> OutcomeContent | None:
 
     ``None`` once any figure of the form was refused: the save is refused anyway, and the row is shown again as typed.
     """
-    form, _ = figures.form, figures._
+    form, _ = figures.form, figures.gettext
     result = figures.read("new.result", _("Result of the new outcome"), None)
     baseline = figures.read("new.baseline", _("Baseline of the new outcome"), None, optional=True)
     if figures.refusals:

@@ -25,9 +25,10 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 MAX_JSON_DEPTH = 64
 #: The range of a signed 64-bit integer, the type of every id column.
 SMALLEST_ID, LARGEST_ID = -(2**63), 2**63 - 1
-#: A JSON string (to the end of the body when it is never closed), or one bracket. Possessive quantifiers and the
-#: optional end keep the scan linear whatever the body holds.
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]++|\\.?)*+(?:"|\Z)|[\[\]{}]', re.DOTALL)
+#: Whatever comes before the next token, then the token: a JSON string (group 1; to the end of the body when it is
+#: never closed), an opening bracket (group 2), a closing one (group 3) or the end. Every attempt matches, and the
+#: quantifiers are possessive, so the scan stays linear whatever the body holds.
+_JSON_TOKENS = re.compile(r'[^"\[\]{}]*+(?:(")(?:[^"\\]++|\\.?)*+(?:"|\Z)|([\[{])|([\]}])|\Z)', re.DOTALL)
 #: The escape of NUL in a JSON string: ``\u0000`` whose backslash is not itself escaped (an even number before it).
 _JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 NUL_REFUSED = "text may not contain the NUL character (U+0000)"
@@ -44,14 +45,15 @@ def json_body_problem(body: bytes) -> str | None:
         return f"not valid UTF-8 (byte {error.start} cannot start or continue a character)"
     if _JSON_NUL.search(text):
         return NUL_REFUSED
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return None  # not enough brackets to nest too deeply, whatever they mean
     depth = 0
     for token in _JSON_TOKENS.finditer(text):
-        opening = text[token.start()]
-        if opening in "[{":
+        if token.lastindex == 2:
             depth += 1
             if depth > MAX_JSON_DEPTH:
                 return f"arrays and objects are nested more than {MAX_JSON_DEPTH} levels deep"
-        elif opening in "]}":
+        elif token.lastindex == 3:
             depth -= 1
     return None
 
