@@ -1,4 +1,4 @@
-"""Numbers, money, dates, units and names formatted with Babel for the reader's locale."""
+"""Numbers, money, dates, units and names formatted with Babel for the reader's locale, and numbers read from forms."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -6,7 +6,18 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
-from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+from babel.numbers import (
+    NumberFormatError,
+    format_compact_currency,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+    parse_decimal,
+)
 from babel.units import format_unit
 
 #: Units Babel knows by their CLDR name.
@@ -32,6 +43,47 @@ _NBSP = "\u00a0"
 def number(value: float, locale: str) -> str:
     """A number with the locale's separators and at most two decimals."""
     return format_decimal(round(value, 2), locale=locale, decimal_quantization=False)
+
+
+def number_entry(value: float, locale: str) -> str:
+    """A number as a form shows it for editing: the locale's separators and every decimal it has.
+
+    ``7.0`` is "7", ``1250.0`` is "1.250" in Danish and "1,250" in English, ``0.125`` keeps its three
+    decimals; :func:`parse_number` reads the text back to the same value.
+    """
+    return format_decimal(value, locale=locale, decimal_quantization=False)
+
+
+class UnreadableNumber(ValueError):
+    """Text typed as a number that ``locale`` does not write that way, or that it could read two ways."""
+
+
+#: Signs anyone may type, whatever the locale's own: the hyphen-minus, the minus sign and plus.
+_TYPED_SIGNS = frozenset("-\u2212+")
+
+
+def parse_number(text: str, locale: str) -> float:
+    """The number ``text`` means when typed in ``locale``, or :class:`UnreadableNumber`.
+
+    The rule is Babel's strict parsing (``parse_decimal(strict=True)``) after stripping surrounding
+    spaces: digits, at most one decimal mark and group marks where the locale puts them. In Danish
+    and German "1.250" is 1250 and "1,5" is 1.5; in English "1,250" is 1250 and "1.5" is 1.5. Text
+    strict parsing refuses, because the marks are where the locale never puts them, is refused
+    rather than guessed at: English "1,25", Danish "1.25" or "1.5". Anything but digits, the
+    locale's two marks and a sign (letters, exponents, spaces inside) is refused too.
+    """
+    typed = text.strip()
+    marks = {get_decimal_symbol(locale), get_group_symbol(locale), get_minus_sign_symbol(locale)}
+    allowed = marks | {get_plus_sign_symbol(locale)} | _TYPED_SIGNS
+    if not typed or not all((char.isascii() and char.isdigit()) or char in allowed for char in typed):
+        raise UnreadableNumber(text)
+    try:
+        value = parse_decimal(typed.replace("\u2212", "-"), locale=locale, strict=True)
+    except NumberFormatError as error:
+        raise UnreadableNumber(text) from error
+    if not value.is_finite():
+        raise UnreadableNumber(text)
+    return float(value)
 
 
 def percent(whole_percent: int, locale: str) -> str:

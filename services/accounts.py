@@ -191,8 +191,22 @@ async def link_owner(session: AsyncSession, secret: str, purpose: str, now: dt.d
     return found[1]
 
 
+async def end_access(session: AsyncSession, user_id: int, now: dt.datetime) -> None:
+    """End every session of the account and revoke its API tokens, without committing.
+
+    A new password must shut out whoever knew the old one, and a token made with it is as good as it.
+    """
+    await session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
+    await session.execute(
+        update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+    )
+
+
 async def redeem_link(session: AsyncSession, secret: str, purpose: str, password: str, now: dt.datetime) -> UserAccount:
-    """Set the password through a link, once; every session of the account ends. Commits."""
+    """Set the password through a link, once; every session of the account ends and its API tokens are revoked.
+
+    Commits.
+    """
     user = await link_owner(session, secret, purpose, now)
     check_password_rules(password, user.email)
     used = await session.execute(
@@ -203,12 +217,7 @@ async def redeem_link(session: AsyncSession, secret: str, purpose: str, password
     if used.rowcount != 1:  # type: ignore[attr-defined]
         raise LinkInvalid
     user.password_hash = await hash_password(password)
-    await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
-    if purpose == "reset":
-        # Recovering an account also ends what a leaked token could still do.
-        await session.execute(
-            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
-        )
+    await end_access(session, user.id, now)
     audit.record(session, f"{purpose}-accepted", now, actor_id=user.id, target=f"account/{user.id}")
     await session.commit()
     return user
@@ -325,7 +334,10 @@ async def end_session(session: AsyncSession, secret: str, now: dt.datetime) -> N
 
 
 async def change_password(session: AsyncSession, actor: Actor, current: str, new: str, now: dt.datetime) -> None:
-    """Replace the password after checking the current one; every session of the account ends. Commits."""
+    """Replace the password after checking the current one; every session and API token of the account ends.
+
+    Commits.
+    """
     user = await session.get(UserAccount, actor.id)
     if user is None:
         raise NotFound("account", str(actor.id))
@@ -333,7 +345,7 @@ async def change_password(session: AsyncSession, actor: Actor, current: str, new
         raise InvalidInput("current_password", "the current password is wrong")
     check_password_rules(new, user.email)
     user.password_hash = await hash_password(new)
-    await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    await end_access(session, user.id, now)
     audit.record(session, "password-changed", now, actor_id=user.id, target=f"account/{user.id}")
     await session.commit()
 

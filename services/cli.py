@@ -11,13 +11,12 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from catalogue.database import async_engine
-from catalogue.validation import catalogue_problems
 from i18n.locales import CONTENT_LOCALES
 from services import backup, people
 from services.documents.rendering import Variant, render_pdf
 from services.documents.service import brochure_for, lay_out
 from services.errors import InvalidCatalogueData, InvalidInput, NotFound
-from services.importing import read_catalogue_files
+from services.importing import data_problems, read_catalogue_files
 from services.seeding import DEMO_ACCOUNTS
 from services.settings import InvalidSetting, Settings
 from services.startup import prepare_database
@@ -122,7 +121,7 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
 
 
 def _check_data(args: argparse.Namespace, settings: Settings) -> int:
-    problems = catalogue_problems(read_catalogue_files((args.data or settings.demo_data_dir).glob("*.toml")))
+    problems = data_problems(read_catalogue_files((args.data or settings.demo_data_dir).glob("*.toml")))
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

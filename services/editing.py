@@ -168,10 +168,6 @@ def _translator_changes(actor: Actor, kind: EntryKind, source: str, before: Cont
             raise Forbidden(f"a translator for {', '.join(actor.locales)} may not change {where}")
 
 
-#: Long texts that may use the rich-text subset; they are stored sanitised.
-RICH_FIELDS: dict[str, tuple[str, ...]] = {"solution": ("description",), "case": ("challenge", "approach")}
-
-
 def checked(kind: EntryKind, content: Content) -> Content:
     """``content`` once more through its declared constraints, however it was put together."""
     try:
@@ -181,10 +177,16 @@ def checked(kind: EntryKind, content: Content) -> Content:
 
 
 def sanitised(kind: EntryKind, content: Content) -> Content:
-    """``content`` with its rich texts cleaned to the safe subset; plain texts are left as written."""
+    """``content`` with its rich texts cleaned to the safe subset; plain texts are left as written.
+
+    A rich text nested deeper than :data:`richtext.MAX_NESTING` is refused, naming its field and locale.
+    """
     changes = {}
-    for field in RICH_FIELDS[kind]:
+    for field in richtext.RICH_FIELDS[kind]:
         texts: dict[str, str] = getattr(content, field)
+        for locale, text in texts.items():
+            if problem := richtext.nesting_problem(text):
+                raise InvalidInput(f"{field}.{locale}", problem)
         cleaned = {
             locale: richtext.sanitise(text) if richtext.is_rich(text) else text for locale, text in texts.items()
         }

@@ -24,6 +24,7 @@ from catalogue.records import Outcome as OutcomeRecord
 from catalogue.texts import EditableTexts, store_field
 from catalogue.validation import catalogue_problems
 from catalogue.vocabulary import PartnerRole
+from services import richtext
 from services.errors import InvalidCatalogueData
 
 
@@ -223,10 +224,27 @@ async def holds(session: AsyncSession, data: CatalogueFile) -> bool:
     return bool(slugs) and stored == len(slugs)
 
 
+def rich_text_problems(data: CatalogueFile) -> list[str]:
+    """The rich texts of ``data`` nested deeper than :data:`richtext.MAX_NESTING`, named by entry, field and locale."""
+    problems = []
+    for kind, records in (("solution", data.solutions), ("case", data.cases)):
+        for record in records:
+            for field in richtext.RICH_FIELDS[kind]:
+                for locale, text in getattr(record, field).items():
+                    if problem := richtext.nesting_problem(text):
+                        problems.append(f"{kind} {record.slug!r}: {field}.{locale}: {problem}")
+    return problems
+
+
+def data_problems(data: CatalogueFile) -> list[str]:
+    """Everything that keeps ``data`` from being imported, besides a catalogue that is not empty."""
+    return catalogue_problems(data) + rich_text_problems(data)
+
+
 async def import_catalogue(session: AsyncSession, data: CatalogueFile) -> None:
     """Add ``data`` to an empty catalogue in the session's transaction; the caller commits. Invalid data raises
     and adds nothing."""
-    problems = catalogue_problems(data)
+    problems = data_problems(data)
     if not await is_empty(session):
         problems.append("the catalogue is not empty")
     if problems:

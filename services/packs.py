@@ -19,9 +19,9 @@ from catalogue.localised import LocalisedText, resolve
 from catalogue.packs import Pack, PackContact, PackItem, PackRecord, ProgrammeDay, item_key, pack_problems
 from catalogue.texts import fields_of
 from catalogue.translation_requests import TranslationRequest
-from services import audit, delegations, editing
+from services import audit, delegations, editing, richtext
 from services.accounts import Actor
-from services.errors import InvalidCatalogueData, PreconditionFailed
+from services.errors import InvalidCatalogueData, InvalidInput, PreconditionFailed
 
 _MODELS: dict[str, Any] = {"solution": t.Solution, "case": t.CaseResult, "visit_site": t.VisitSite}
 _TITLE = {"solution": "title", "case": "title", "visit_site": "name"}
@@ -149,6 +149,9 @@ async def save(
     pack = await _pack(session, delegation.id)
     current = _etag(delegation.id, pack)
     editing.check_precondition(if_match, current)
+    for code, letter in record.letter.items():
+        if problem := richtext.nesting_problem(letter):
+            raise InvalidInput(f"letter.{code}", problem)
     problems = pack_problems(
         record, delegation.starts_on, delegation.ends_on, list(delegation.languages), await published(session)
     )

@@ -365,3 +365,53 @@ def test_an_authorization_header_never_lets_a_cookie_skip_the_csrf_check(fresh_c
     response = fresh_client.post("/api/v1/me/tokens", json={"name": "sneaky"}, headers={"Authorization": header})
     assert response.status_code in {401, 403}
     assert fresh_client.post("/logout", headers={"Authorization": "Bearer whatever"}).status_code == 403
+
+
+def _issue_reset_link(url: str, email: str) -> str:
+    async def issue() -> str:
+        engine = async_engine(url)
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+                user = await session.scalar(select(UserAccount).where(UserAccount.email == email))
+                assert user is not None
+                secret = await accounts.issue_link(session, user, "reset", dt.datetime.now(dt.UTC))
+                await session.commit()
+                return secret
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(issue())
+
+
+def _refused_token(client: Client, secret: str) -> None:
+    answer = client.get("/api/v1/me", headers=bearer(secret))
+    assert answer.status_code == 401
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["status"] == 401 and "API token" in answer.json()["detail"]
+
+
+def test_a_password_change_revokes_the_accounts_api_tokens(fresh_client: Client, fresh_url: str) -> None:
+    tokens = api_tokens(fresh_url)
+    assert fresh_client.get("/api/v1/me", headers=bearer(tokens["adviser"])).json()["email"] == ADVISER
+    sign_in(fresh_client, "adviser")
+    token = page_token(fresh_client.get("/account").text)
+    new = "a new and long passphrase"
+    form = {"_csrf": token, "current_password": DEMO[ADVISER].password, "new_password": new, "repeat_password": new}
+    assert fresh_client.post("/account/password", data=form, follow_redirects=False).status_code == 303
+    fresh_client.cookies.clear()
+    _refused_token(fresh_client, tokens["adviser"])
+    # Only the account whose password changed loses its tokens.
+    other = fresh_client.get("/api/v1/me", headers=bearer(tokens["adviser_2"]))
+    assert other.status_code == 200 and other.json()["email"] == ACTORS["adviser_2"]
+
+
+def test_a_password_reset_revokes_the_accounts_api_tokens(fresh_client: Client, fresh_url: str) -> None:
+    tokens = api_tokens(fresh_url)
+    assert fresh_client.get("/api/v1/me", headers=bearer(tokens["adviser"])).status_code == 200
+    path = f"/password-reset/{_issue_reset_link(fresh_url, ADVISER)}"
+    new = "reset to something long"
+    form = {"_csrf": page_token(fresh_client.get(path).text), "new_password": new, "repeat_password": new}
+    assert fresh_client.post(path, data=form, follow_redirects=False).status_code == 303
+    _refused_token(fresh_client, tokens["adviser"])
+    assert fresh_client.get("/api/v1/me", headers=bearer(tokens["adviser_2"])).status_code == 200
+    assert fresh_client.post("/api/v1/session", json={"email": ADVISER, "password": new}).status_code == 201

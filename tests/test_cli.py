@@ -73,3 +73,14 @@ def test_brochure_command_writes_a_pdf(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["brochure", "no-such-solution", "--output", str(tmp_path / "none.pdf")], settings) == 1
     assert "no solution with the slug 'no-such-solution'" in capsys.readouterr().err
     assert not (tmp_path / "none.pdf").exists()
+
+
+def test_check_data_names_rich_text_nested_too_deeply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    catalogue = (TEST_DATA / "catalogue.toml").read_text()
+    shallow = 'en = "A network of sensors in the harbour gives data on bathing water."'
+    assert shallow in catalogue
+    deep = "<ul><li>" * 40 + "bottom" + "</li></ul>" * 40
+    (tmp_path / "deep.toml").write_text(catalogue.replace(shallow, f'en = "{deep}"'))
+    settings = Settings(database_url="sqlite:///unused", data_dir=tmp_path)
+    assert main(["check-data", "--data", str(tmp_path)], settings) == 1
+    assert "'test-harbour-sensors': description.en" in capsys.readouterr().err

@@ -22,6 +22,7 @@ from services.web.auth import (
 )
 from services.web.dependencies import Session, SignedIn
 from services.web.pages import _page_locale, render, signed_in_page
+from services.web.request_limits import LARGEST_ID, SMALLEST_ID
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -209,6 +210,8 @@ async def users_action(request: Request[Any, Any, Any], db_session: Session, act
             )  # fmt: skip
             return Redirect("/admin/users?done=invited", status_code=303)
         user_id = int(form.get("user", "0") or 0)
+        if not SMALLEST_ID <= user_id <= LARGEST_ID:
+            raise InvalidInput("user", "no such account")
         await people.set_active(db_session, actor, user_id, form.get("action") == "activate", now())
     except (InvalidInput, MailFailed, ValueError) as error:
         await db_session.rollback()

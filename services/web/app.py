@@ -4,7 +4,7 @@ from typing import Any
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar, Request, Response
-from litestar.datastructures import ResponseHeader, State
+from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -42,17 +42,14 @@ from services.web.conditional import conditional_get, head_as_get
 from services.web.delegations_api import DelegationsApi
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 from services.web.reach_api import ReachApi
+from services.web.request_limits import CheckedRequest, PathParameters
+from services.web.security_headers import SECURITY_HEADERS, add_security_headers
 from services.web.translation_requests_api import TranslationRequestsApi
 from services.web.translations_api import TranslationsApi, glossary_terms
 
 STATIC_DIR = pages.WEB_DIR / "static"
 #: The API reference viewer served at /schema, pinned so that what readers' browsers load is known.
 SCALAR_VERSION = "1.72.1"
-SECURITY_HEADERS = [
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="Referrer-Policy", value="strict-origin-when-cross-origin"),
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-]
 
 
 def _handler(api: Any, page_status: int) -> Any:
@@ -121,8 +118,10 @@ def create_app(settings: Settings) -> Litestar:
             documents.brochure_preview,
         ],
         plugins=[SQLAlchemyPlugin(config=database)],
-        middleware=[metrics.REQUESTS.middleware, conditional_get, CsrfMiddleware()],
+        middleware=[metrics.REQUESTS.middleware, conditional_get, PathParameters(), CsrfMiddleware()],
+        request_class=CheckedRequest,
         response_headers=SECURITY_HEADERS,
+        before_send=[add_security_headers],
         openapi_config=OpenAPIConfig(
             title="Smart Denmark catalogue",
             version="1",

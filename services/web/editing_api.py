@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import Provide
+from litestar.exceptions import SerializationException
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from catalogue.content import (
@@ -73,10 +74,10 @@ def _answer(copy: WorkingCopy, status: int = 200) -> Response[WorkingCopy]:
 
 
 async def _content(request: Request[Any, Any, Any], kind: EntryKind) -> SolutionContent | CaseContent:
-    raw = await request.body()
     try:
-        loose = msgspec.json.decode(raw)
-    except msgspec.DecodeError as error:
+        # Through the request, so that the body gets the same checks as every JSON body before decoding.
+        loose = await request.json()
+    except SerializationException as error:
         raise InvalidInput("body", f"not valid JSON: {error}") from error
     protected = protected_fields_in(loose)
     if protected:

@@ -4,6 +4,7 @@ They work without JavaScript: every action is a form that names the version it w
 conflicting save is shown to the editor with what they typed kept, never lost.
 """
 
+import functools
 from typing import Any
 
 import msgspec
@@ -13,9 +14,10 @@ from litestar.di import Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, ImageRef, OutcomeContent, SolutionContent
+from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, ImageRef, SolutionContent
 from catalogue.records import is_slug
 from catalogue.vocabulary import UNITS, Maturity, OutcomeMethod, Role, VersionStatus
+from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES, display_name
 from services import (
     browsing,
@@ -35,7 +37,16 @@ from services.translation_files import InvalidTranslationFile
 from services.web import images_api
 from services.web.auth import now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
-from services.web.pages import _content_locale, signed_in_page
+from services.web.outcome_form import (
+    Figures,
+    new_outcome,
+    new_outcome_typed,
+    number_locale_of,
+    outcome_rows,
+    shown_value,
+    typed_outcome,
+)
+from services.web.pages import _content_locale, _page_locale, signed_in_page
 from services.web.translations_api import decode
 
 _KINDS: dict[str, EntryKind] = {"solutions": "solution", "cases": "case"}
@@ -136,24 +147,6 @@ def _fields(kind: EntryKind, content: Content, source: str, locale: str, typed: 
     return rows
 
 
-def _outcome_rows(content: Content, source: str, locale: str) -> list[dict[str, Any]]:
-    if not isinstance(content, CaseContent):
-        return []
-    return [
-        {
-            "number": number,
-            "source_label": outcome.label.get(source, ""),
-            "label": outcome.label.get(locale, ""),
-            "result": outcome.result,
-            "baseline": outcome.baseline,
-            "unit": outcome.unit,
-            "as_of": outcome.as_of.isoformat(),
-            "source": outcome.source,
-        }
-        for number, outcome in enumerate(content.outcomes)
-    ]
-
-
 async def _edit_page(
     request: Request[Any, Any, Any],
     db_session: Session,
@@ -166,7 +159,11 @@ async def _edit_page(
     problem: str | None = None,
     problems: list[str] | None = None,
     status: int = 200,
+    posted: dict[str, str] | None = None,
+    number_locale: str | None = None,
 ) -> Response[str]:
+    """The edit form; after a refused save, ``posted`` holds what was typed, shown again as it was."""
+    number_locale = number_locale or _page_locale(request)[0]
     copy = await editing.working_copy(db_session, actor, kind, slug)
     source = copy.source_locale
     locales = _editable_locales(actor, source)
@@ -197,7 +194,9 @@ async def _edit_page(
         terms=list(used.values()),
         states=text_states,
         findings=findings,
-        outcomes=_outcome_rows(typed or content, source, locale),
+        outcomes=outcome_rows(typed or content, source, locale, number_locale, posted),
+        new_outcome=new_outcome_typed(posted),
+        number_locale=number_locale,
         methods=[m.value for m in OutcomeMethod],
         units=sorted(UNITS),
         images=[
@@ -206,6 +205,7 @@ async def _edit_page(
                 "url": f"/images/{ref.image}",
                 "source_alt": ref.alt.get(source, ""),
                 "alt": ref.alt.get(locale, ""),
+                "remove": bool(posted and posted.get(f"image.{n}.remove")),
             }
             for n, ref in enumerate((typed or content).images)
         ],
@@ -239,8 +239,12 @@ def _with_text(texts: dict[str, str], locale: str, value: str) -> dict[str, str]
     return changed
 
 
-def _typed(kind: EntryKind, content: Content, locale: str, form: dict[str, str], structure: bool) -> Content:
-    """``content`` with what the form changed: texts in ``locale``, and structure when it was shown."""
+def _typed(kind: EntryKind, content: Content, locale: str, figures: Figures, structure: bool) -> Content:
+    """``content`` with what the form changed: texts in ``locale``, and structure when it was shown.
+
+    Figures the form's locale cannot read are left as they were and listed in ``figures.refusals``.
+    """
+    form = figures.form
     changes: dict[str, Any] = {
         field: _with_text(getattr(content, field), locale, form.get(f"text.{field}", "")) for field in TEXT_FIELDS[kind]
     }
@@ -255,60 +259,19 @@ def _typed(kind: EntryKind, content: Content, locale: str, form: dict[str, str],
     ]
     if isinstance(content, CaseContent):
         changes["outcomes"] = [
-            _typed_outcome(outcome, number, locale, form, structure)
+            typed_outcome(
+                outcome,
+                number,
+                _with_text(outcome.label, locale, form.get(f"outcome.{number}.label", "")),
+                figures,
+                structure=structure,
+            )
             for number, outcome in enumerate(content.outcomes)
             if not (structure and form.get(f"outcome.{number}.remove"))
         ]
-        if structure and form.get("new.metric", "").strip():
-            changes["outcomes"].append(_new_outcome(form, locale))
+        if structure and form.get("new.metric", "").strip() and (added := new_outcome(locale, figures)):
+            changes["outcomes"].append(added)
     return msgspec.structs.replace(content, **changes)
-
-
-def _new_outcome(form: dict[str, str], locale: str) -> OutcomeContent:
-    """The outcome row added on the form, checked against the outcome's declared constraints."""
-    fields: dict[str, Any] = {
-        "metric": form.get("new.metric", "").strip(),
-        "label": {locale: form.get("new.label", "").strip()} if form.get("new.label", "").strip() else {},
-        "unit": form.get("new.unit", "").strip(),
-        "result": _number(form, "new.result", None),
-        "baseline": _number(form, "new.baseline", None, optional=True),
-        "method": form.get("new.method", ""),
-        "source": form.get("new.source", "").strip(),
-        "source_url": form.get("new.source_url", "").strip() or None,
-        "as_of": form.get("new.as_of", ""),
-    }
-    try:
-        return msgspec.convert(fields, OutcomeContent)
-    except msgspec.ValidationError as error:
-        raise InvalidInput("new outcome", str(error)) from error
-
-
-def _typed_outcome(
-    outcome: OutcomeContent, number: int, locale: str, form: dict[str, str], structure: bool
-) -> OutcomeContent:
-    label = _with_text(outcome.label, locale, form.get(f"outcome.{number}.label", ""))
-    updated = msgspec.structs.replace(outcome, label=label)
-    if not structure:
-        return updated
-    return msgspec.structs.replace(
-        updated,
-        result=_number(form, f"outcome.{number}.result", outcome.result),
-        baseline=_number(form, f"outcome.{number}.baseline", outcome.baseline, optional=True),
-        source=form.get(f"outcome.{number}.source", outcome.source).strip() or outcome.source,
-    )
-
-
-def _number(form: dict[str, str], name: str, default: float | None, *, optional: bool = False) -> Any:
-    raw = form.get(name)
-    if raw is None:
-        return default
-    raw = raw.strip().replace(",", ".")
-    if not raw and optional:
-        return None
-    try:
-        return float(raw)
-    except ValueError as error:
-        raise InvalidInput(name, "give a number") from error
 
 
 @post("/edit/{segment:str}/{slug:str}", include_in_schema=False, dependencies=SIGNED_IN)
@@ -322,12 +285,21 @@ async def save_form(
     structure = actor.role is not Role.TRANSLATOR and locale == copy.source_locale
     if locale not in _editable_locales(actor, copy.source_locale):
         await editing.refuse(db_session, actor, Forbidden(f"you do not edit {locale!r}"), f"{kind}/{slug}", now())
+    page_locale = _page_locale(request)[0]
+    number_locale = number_locale_of(form, page_locale)
+    figures = Figures(form, number_locale, translations(page_locale).gettext)
     try:
-        typed = _typed(kind, copy.content, locale, form, structure)
+        typed = _typed(kind, copy.content, locale, figures, structure)
     except InvalidInput as error:
+        figures.refusals.append(str(error))
+    if figures.refusals:
+        # Shown again in its rows as they were, none removed or added, so that each field keeps what was typed.
+        kept = {key: value for key, value in form.items() if not key.endswith(".remove") and not key.startswith("new.")}
+        shown = _typed(kind, copy.content, locale, Figures(kept, number_locale, figures.gettext), structure)
         return await _edit_page(
-            request, db_session, actor, kind, slug, locale, problem="invalid", problems=[str(error)], status=422
-        )
+            request, db_session, actor, kind, slug, locale, typed=shown, problem="invalid", problems=figures.refusals,
+            status=422, posted=form, number_locale=number_locale,
+        )  # fmt: skip
     etag = form.get("etag", "")
     confirmations = [key.removeprefix("confirm.") for key in form if key.startswith("confirm.")]
     try:
@@ -372,6 +344,7 @@ async def review_page(
     return signed_in_page(
         request, "review.html", review=found, history=history, segment=segment, slug=slug, actor=actor,
         submitted=found.copy.status is VersionStatus.SUBMITTED,
+        shown=functools.partial(shown_value, locale=_page_locale(request)[0]),
     )  # fmt: skip
 
 
