@@ -17,7 +17,7 @@ from services.errors import RenderBusy
 from services.monitoring import RENDERS
 from tests.conftest import Client
 from tests.pdf_checks import read_pdf
-from tests.served import ServedApp
+from tests.serving_support import Server, environment_with
 
 SMALL = "<html lang='en'><body><p>A page</p></body></html>"
 #: A document that asks for something outside its own assets: the renderer refuses it.
@@ -160,19 +160,26 @@ def _distinct_uncached_downloads(base: str, count: int) -> list[str]:
 
 
 def test_thirty_uncached_downloads_at_once_leave_the_service_answering(fresh_url: str, tmp_path: Path) -> None:
-    served = ServedApp(fresh_url, tmp_path / "data", tmp_path / "serve.log", RENDER_WORKERS="1", RENDER_QUEUE_LIMIT="4")
-    with served:
-        downloads = _distinct_uncached_downloads(served.base, 30)
+    environment = environment_with(
+        DATABASE_URL=fresh_url, DATA_DIR=str(tmp_path / "data"), RENDER_WORKERS="1", RENDER_QUEUE_LIMIT="4"
+    )
+    served = Server(environment, tmp_path / "serve.log")
+    try:
+        served.wait_until_healthy()
+        downloads = _distinct_uncached_downloads(served.url, 30)
         assert len(downloads) == 30
         checks: list[tuple[str, int, str]] = []
         with ThreadPoolExecutor(30) as threads:
             answers = [threads.submit(httpx.get, url, timeout=300) for url in downloads]
-            with httpx.Client(base_url=served.base, timeout=60) as probe:
+            with httpx.Client(base_url=served.url, timeout=60) as probe:
                 while not all(answer.done() for answer in answers):
                     for path in ("/healthz", "/readyz", "/api/v1/themes?lang=fi"):
                         answer = probe.get(path)
                         checks.append((path, answer.status_code, answer.text[:200]))
             results = [answer.result() for answer in answers]
+        assert served.stops_cleanly(), served.output()
+    finally:
+        served.kill()
     statuses = [result.status_code for result in results]
     assert set(statuses) <= {200, 503}, statuses
     assert 503 in statuses and 200 in statuses
