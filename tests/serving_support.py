@@ -25,6 +25,23 @@ def environment_with(**variables: str) -> dict[str, str]:
     return environment | variables
 
 
+def children(parent: int) -> dict[int, str]:
+    """The running processes whose parent is ``parent``, with their command lines."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        # The parent's id is the second field after the command name, which is in parentheses and may hold spaces.
+        if int(status.rsplit(")", 1)[1].split()[1]) == parent:
+            found[int(entry.name)] = command
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

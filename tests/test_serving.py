@@ -11,7 +11,7 @@ from sqlalchemy import text
 from catalogue.database import sync_engine
 from services.accounts import MAX_FAILURES_PER_CLIENT
 from tests.conftest import EmptyDatabase
-from tests.serving_support import STARTUP_LIMIT, Server, environment_with
+from tests.serving_support import STARTUP_LIMIT, Server, children, environment_with
 from tests.test_startup import Stored
 
 
@@ -55,23 +55,6 @@ def test_forwarded_for_counts_only_when_it_comes_from_a_listed_proxy(
         server.kill()
 
 
-def _children(parent: int) -> dict[int, str]:
-    """The processes whose parent is ``parent``, with their command lines."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue  # ended meanwhile
-        # The parent's id is the second field after the command name, which is in parentheses and may hold spaces.
-        if int(status.rsplit(")", 1)[1].split()[1]) == parent:
-            found[int(entry.name)] = command
-    return found
-
-
 def test_web_concurrency_serves_from_that_many_processes_and_stops_on_sigterm(
     backend: str, empty_database: EmptyDatabase, tmp_path: Path
 ) -> None:
@@ -86,8 +69,8 @@ def test_web_concurrency_serves_from_that_many_processes_and_stops_on_sigterm(
         deadline = time.monotonic() + STARTUP_LIMIT
         while server.output().count("Application startup complete") < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-        workers = {pid for pid, command in _children(server.process.pid).items() if "spawn_main" in command}
-        assert len(workers) == 2, _children(server.process.pid)
+        workers = {pid for pid, command in children(server.process.pid).items() if "spawn_main" in command}
+        assert len(workers) == 2, children(server.process.pid)
         with httpx.Client(base_url=server.url, timeout=60) as client:
             answers = [client.get("/api/v1/themes", headers={"Connection": "close"}) for _ in range(10)]
         assert {answer.status_code for answer in answers} == {200}

@@ -6,10 +6,6 @@ of them stores, the others serve, and a generated pack is never rendered again t
 
 import io
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,8 +16,8 @@ import httpx
 import pytest
 from PIL import Image
 
-from services.settings import PROJECT_ROOT
 from tests.conftest import Client, TemplateDatabases
+from tests.serving_support import Command, Server, children, environment_with
 from tests.test_delegations import ROOT
 from tests.test_editing import Desk
 from tests.test_pack_jobs import _delegation_with_pack, _generate
@@ -33,41 +29,19 @@ PUBLIC_URL = "http://catalogue.example"
 DEADLINE = 180
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def children(pid: int) -> list[int]:
-    """The processes ``pid`` started that are still running (a render pool's processes, for one)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(status.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
 class Machines:
     """Processes of the catalogue, each leading its process group, each with its own data folder and log."""
 
     def __init__(self, url: str, root: Path) -> None:
         self.root = root
-        self.environment = {
-            **{name: value for name, value in os.environ.items() if name not in {"QUEUE_URL", "QUEUE_NAME"}},
-            "DATABASE_URL": url,
-            "QUEUE_URL": REDIS_URL,
-            "QUEUE_NAME": f"test-{uuid.uuid4().hex[:10]}",
-            "PUBLIC_URL": PUBLIC_URL,
-            "RENDER_WORKERS": "1",
-        }
-        self.started: dict[str, subprocess.Popen[bytes]] = {}
+        self.environment = environment_with(
+            DATABASE_URL=url,
+            QUEUE_URL=REDIS_URL,
+            QUEUE_NAME=f"test-{uuid.uuid4().hex[:10]}",
+            PUBLIC_URL=PUBLIC_URL,
+            RENDER_WORKERS="1",
+        )
+        self.started: dict[str, Command] = {}
         self.clients: list[httpx.Client] = []
 
     def folder(self, name: str) -> Path:
@@ -76,34 +50,17 @@ class Machines:
     def log(self) -> str:
         return "\n".join(f"--- {path.name}\n{path.read_text()[-4000:]}" for path in sorted(self.root.glob("*.log")))
 
-    def start(self, name: str, command: str, **environment: str) -> subprocess.Popen[bytes]:
-        with (self.root / f"{name}.log").open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "services.cli", command],
-                cwd=PROJECT_ROOT,
-                env={**self.environment, "DATA_DIR": str(self.folder(name)), **environment},
-                start_new_session=True,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.started[name] = process
-        return process
+    def start(self, name: str, command: str) -> Command:
+        started = Command([command], self.environment | {"DATA_DIR": str(self.folder(name))}, self.root / f"{name}.log")
+        self.started[name] = started
+        return started
 
     def serve(self, name: str) -> str:
         """Start an app instance and wait until it answers; its address."""
-        port = _free_port()
-        process = self.start(name, "serve", HOST="127.0.0.1", PORT=str(port))
-        address = f"http://127.0.0.1:{port}"
-        give_up = time.monotonic() + DEADLINE
-        while time.monotonic() < give_up:
-            assert process.poll() is None, f"{name} ended at start\n{self.log()}"
-            try:
-                if httpx.get(f"{address}/healthz", timeout=5).status_code == 200:
-                    return address
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        pytest.fail(f"{name} did not answer within {DEADLINE} s\n{self.log()}")
+        server = Server(self.environment | {"DATA_DIR": str(self.folder(name))}, self.root / f"{name}.log")
+        self.started[name] = server
+        server.wait_until_healthy(DEADLINE)
+        return server.url
 
     def desk(self, address: str) -> Desk:
         """The demo accounts, with API tokens, talking to one machine over HTTP."""
@@ -115,9 +72,7 @@ class Machines:
         for client in self.clients:
             client.close()
         for process in self.started.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(10)
+            process.kill()
 
 
 @pytest.fixture
@@ -172,7 +127,7 @@ def test_what_one_machine_stores_every_machine_serves_without_rendering_again(ma
     done = _wait_for(b, renders, lambda found: found["status"] in ("done", "failed"), machines.log)
     assert done["status"] == "done", machines.log()
     made = (machines.folder("worker") / "documents" / f"{done['document_key']}.pdf").read_bytes()
-    assert children(worker.pid), "the worker rendered in a process of its own"
+    assert children(worker.process.pid), "the worker rendered in a process of its own"
 
     # ...is served by the other one through a share link, as the worker made it...
     link = a("adviser", "POST", f"{ROOT}/{delegation['id']}/share-links", {"days": 7})
@@ -192,8 +147,8 @@ def test_what_one_machine_stores_every_machine_serves_without_rendering_again(ma
 
     # Nothing was rendered to serve it: neither app ever started a rendering process, and the
     # serving machine holds the worker's file, fetched from the database.
-    assert children(machines.started["b"].pid) == []
-    assert children(machines.started["a"].pid) == []
+    assert children(machines.started["b"].process.pid) == {}
+    assert children(machines.started["a"].process.pid) == {}
     assert sorted(path.name for path in (machines.folder("b") / "documents").iterdir()) == [
         f"{done['document_key']}.pdf"
     ]
