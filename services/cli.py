@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from catalogue.database import async_engine
 from i18n.locales import CONTENT_LOCALES
 from services import backup, people
+from services.documents.cache import document_cache_for
 from services.documents.rendering import Variant, render_pdf
 from services.documents.service import brochure_for, lay_out
 from services.errors import InvalidCatalogueData, InvalidInput, NotFound
+from services.image_store import image_files_for
 from services.importing import data_problems, read_catalogue_files
 from services.seeding import DEMO_ACCOUNTS
 from services.settings import InvalidSetting, Settings
@@ -54,6 +56,22 @@ async def write_brochure(settings: Settings, slug: str, locale: str, variant: Va
     return render_pdf(source.html, source.images, variant)
 
 
+async def share_files(settings: Settings) -> tuple[int, int] | None:
+    """Copy this machine's images and documents that the shared database lacks into it: how many of each.
+
+    ``None`` on SQLite, where the data folder is the only store.
+    """
+    engine = async_engine(settings.database_url)
+    try:
+        images = image_files_for(engine, settings.data_dir / "images")
+        documents = document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes)
+        if images.shared is None:
+            return None
+        return await images.share_folder(), await documents.share_folder()
+    finally:
+        await engine.dispose()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore_parser = commands.add_parser("restore", help=restoring, description=restoring)
     restore_parser.add_argument("file", type=Path)
+    commands.add_parser(
+        "share-files",
+        help="copy the images and documents of this machine's DATA_DIR that the PostgreSQL database lacks into it, "
+        "so that every machine sharing the database serves them (once, when a single instance becomes several)",
+    )
     return parser
 
 
@@ -200,6 +223,16 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _share_files(_args: argparse.Namespace, settings: Settings) -> int:
+    prepare_database(settings)
+    copied = asyncio.run(share_files(settings))
+    if copied is None:
+        print("nothing to share: with SQLite the files stay in DATA_DIR, on this machine only")
+    else:
+        print(f"copied {copied[0]} image(s) and {copied[1]} document(s) into the database")
+    return 0
+
+
 _COMMANDS = {
     "check-data": _check_data,
     "migrate": _migrate,
@@ -210,6 +243,7 @@ _COMMANDS = {
     "serve": _serve,
     "backup": _backup,
     "restore": _restore,
+    "share-files": _share_files,
 }
 
 

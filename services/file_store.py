@@ -170,6 +170,21 @@ class FileStore:
             promised = await self.promised()
         return await anyio.to_thread.run_sync(self.put, name, data, promised)
 
+    async def share_folder(self) -> int:
+        """Copy every file of this machine's folder that the database lacks into it; how many were copied.
+
+        Files kept before the database held them (an instance that ran alone) become visible to every machine.
+        """
+        if self.shared is None or not self.folder.is_dir():
+            return 0
+        copied = 0
+        for path in sorted(self.folder.glob(f"[!.]*{self.suffix}")):  # never a partial file being written
+            name = path.name.removesuffix(self.suffix) if self.suffix else path.name
+            data = await anyio.to_thread.run_sync(path.read_bytes)
+            _, stored = await self.shared.keep(name, data)
+            copied += stored
+        return copied
+
     async def get_or_make(self, name: str, make: Callable[[], Awaitable[bytes]]) -> Path:
         """The file under ``name``; made and stored first if no machine has it. One making per name at a time."""
         found = self.get(name)

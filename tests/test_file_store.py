@@ -20,9 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from catalogue.database import async_engine
 from catalogue.stored_files import StoredFile
+from services.cli import main
 from services.documents.cache import DocumentCache, document_cache_for
 from services.file_store import FileStore
-from services.settings import PROJECT_ROOT
+from services.image_store import image_files_for
+from services.settings import PROJECT_ROOT, Settings
 from services.shared_files import DamagedFile, DatabaseFiles, database_files
 from tests.conftest import TemplateDatabases, make_client
 
@@ -310,3 +312,40 @@ def test_a_failed_making_stores_nothing_and_the_next_request_makes_it_again(mach
     assert left == [] and in_database == []
     assert made.read_bytes() == b"%PDF-1.7 second try"
     assert machines.rows("document") == ({"key": b"%PDF-1.7 second try"} if machines.shared else {})
+
+
+def test_share_files_puts_what_one_machine_kept_alone_where_every_machine_finds_it(
+    backend: str, fresh_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An instance that ran alone kept its files in its folder; the command makes them every machine's."""
+    alone = tmp_path / "alone"
+    (alone / "images").mkdir(parents=True)
+    (alone / "documents").mkdir()
+    image, document = "ab" * 32 + ".png", "cd" * 16
+    (alone / "images" / image).write_bytes(b"an image kept before the database held files")
+    (alone / "documents" / f"{document}.pdf").write_bytes(b"%PDF-1.7 a document kept alone")
+    settings = Settings(database_url=fresh_url, data_dir=alone)
+    assert main(["share-files"], settings) == 0
+    if backend == "sqlite":
+        assert "nothing to share" in capsys.readouterr().out
+        return
+    assert "copied 1 image(s) and 1 document(s)" in capsys.readouterr().out
+    assert main(["share-files"], settings) == 0
+    assert "copied 0 image(s) and 0 document(s)" in capsys.readouterr().out
+
+    async def seen_elsewhere() -> tuple[bytes, bytes]:
+        engine = async_engine(fresh_url)
+        try:
+            elsewhere = tmp_path / "elsewhere"
+            images = image_files_for(engine, elsewhere / "images")
+            documents = document_cache_for(engine, elsewhere / "documents", 10**9)
+            found_image, found_document = await images.fetch(image), await documents.fetch(document)
+            assert found_image is not None and found_document is not None
+            return found_image.read_bytes(), found_document.read_bytes()
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(seen_elsewhere()) == (
+        b"an image kept before the database held files",
+        b"%PDF-1.7 a document kept alone",
+    )
