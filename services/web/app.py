@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyPlugin
 from litestar import Litestar, Request, Response, get
 from litestar.datastructures import ResponseHeader, State
 from litestar.exceptions import HTTPException, ValidationException
@@ -39,7 +39,7 @@ from services.web.api import CatalogueApi
 from services.web.auth import SECURITY_SCHEMES, CsrfMiddleware
 from services.web.conditional import conditional_get, head_as_get
 from services.web.delegations_api import DelegationsApi
-from services.web.dependencies import Session
+from services.web.dependencies import RequestSessions, Session
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 from services.web.reach_api import ReachApi
 from services.web.translation_requests_api import TranslationRequestsApi
@@ -80,6 +80,14 @@ def _handler(api: Any, page_status: int) -> Any:
     return handle
 
 
+def _unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    if problems.is_api(request):
+        return problems.unavailable_problem(request, error)
+    response = pages.error_page(request, 503, error)
+    response.headers.update(problems.retry_later())
+    return response
+
+
 def _refusal(request: Request[Any, Any, Any], error: CatalogueError) -> Response[Any]:
     if problems.is_api(request):
         return problems.refusal_problem(request, error)
@@ -93,7 +101,7 @@ def create_app(settings: Settings) -> Litestar:
     VIEWS.max_entries = settings.view_cache_entries
     render_pool = RenderPool(settings.render_workers)
     engine = async_engine(settings.database_url)
-    database = SQLAlchemyAsyncConfig(
+    database = RequestSessions(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
@@ -145,8 +153,8 @@ def create_app(settings: Settings) -> Litestar:
             components=Components(security_schemes=dict(SECURITY_SCHEMES)),
         ),
         exception_handlers={
-            OperationalError: _handler(problems.unavailable_problem, 503),
-            InterfaceError: _handler(problems.unavailable_problem, 503),
+            OperationalError: _unavailable,
+            InterfaceError: _unavailable,
             ValidationException: _handler(problems.validation_problem, 400),
             InvalidQuery: _handler(problems.invalid_query_problem, 400),
             NotFound: _handler(problems.not_found_problem, 404),

@@ -166,9 +166,21 @@ def render_failed_problem(request: Request[Any, Any, Any], error: RenderFailedEr
     return problem(request, 500, f"{error}. Please try again; if it keeps failing, tell the catalogue's editors.")
 
 
+#: Seconds a client is asked to wait before trying again while the database is busy or unreachable.
+RETRY_AFTER_SECONDS = 5
+
+
 def unavailable_problem(request: Request[Any, Any, Any], error: Exception) -> Response[ProblemDetails]:
+    """503 with ``Retry-After``: the database was busy beyond the wait for its lock, or could not be reached."""
     logger.error("database unavailable on %s: %s", request.url.path, error)
-    return problem(request, 503, "The catalogue's database cannot be reached; please try again shortly.")
+    busy = "database is locked" in str(error)
+    detail = "The catalogue's database is busy" if busy else "The catalogue's database cannot be reached"
+    return problem(request, 503, f"{detail}; please try again shortly.", headers=retry_later())
+
+
+def retry_later() -> dict[str, str]:
+    """The header telling a client when to try again after a 503."""
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def internal_problem(request: Request[Any, Any, Any], error: Exception) -> Response[ProblemDetails]:
