@@ -14,11 +14,13 @@ from litestar.static_files import create_static_files_router
 from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from catalogue.database import async_engine
+from catalogue.database import async_engine, for_reading
 from services.documents import pack_jobs
 from services.documents.cache import DocumentCache
+from services.documents.local_jobs import LocalJobs
 from services.documents.queue import QueuedJobs
 from services.documents.rendering import ASSET_DIR
+from services.documents.runners import RunnerInstance
 from services.documents.worker import RenderPool
 from services.errors import CatalogueError, InvalidQuery, NotAuthenticated, NotFound, RenderFailedError
 from services.mail import Mailer
@@ -107,15 +109,20 @@ def create_app(settings: Settings) -> Litestar:
         session_dependency_key="db_session",
     )
     document_cache = DocumentCache(settings.data_dir / "documents", settings.document_cache_bytes)
-    runner = pack_jobs.Runner(
-        sessions=pack_jobs.session_factory(engine),
-        cache=document_cache,
-        pool=render_pool,
-        base_url=settings.base_url,
-        stale_after=settings.render_heartbeat_seconds,
-        timeout=settings.render_timeout_seconds,
-    )
-    jobs = QueuedJobs(settings, runner.sessions) if settings.queue_url else pack_jobs.LocalJobs(runner)
+    jobs: QueuedJobs | LocalJobs
+    if settings.queue_url:
+        jobs = QueuedJobs(settings, pack_jobs.session_factory(engine))
+    else:
+        runner = pack_jobs.Runner(
+            sessions=pack_jobs.session_factory(engine),
+            reading=pack_jobs.session_factory(for_reading(engine)),
+            cache=document_cache,
+            pool=render_pool,
+            base_url=settings.base_url,
+            instance=RunnerInstance(settings.database_url, "app"),
+            timeout=settings.render_timeout_seconds,
+        )
+        jobs = LocalJobs(runner, sweep_every=settings.render_heartbeat_seconds)
     app = Litestar(
         route_handlers=[
             healthz,
@@ -168,7 +175,6 @@ def create_app(settings: Settings) -> Litestar:
                 "settings": settings,
                 "document_cache": document_cache,
                 "pack_jobs": jobs,
-                "pack_runner": runner,
                 "render_pool": render_pool,
                 "mailer": Mailer(settings.smtp_url, settings.mail_from),
             }

@@ -13,7 +13,7 @@ from catalogue.packs import PackRecord
 from i18n.locales import INTERFACE_LOCALES, negotiate
 from services import delegations, packs, sharing, suggestions
 from services.delegations import DelegationView
-from services.documents import pack_freshness, pack_jobs, pack_service
+from services.documents import pack_freshness, pack_jobs, pack_requests, pack_service
 from services.packs import LanguageReadiness, PackView
 from services.suggestions import Suggestions
 from services.web.auth import SIGNED_IN, now, provide_signed_in
@@ -213,10 +213,8 @@ class DelegationsApi(Controller):
         data: JSONBody[RenderRequest],
     ) -> Response[list[pack_jobs.RenderView]]:
         """One job per language; a language whose job is still queued keeps it. Watch them at `GET …/renders`."""
-        runner = request.app.state.pack_runner
-        views, new = await pack_jobs.request(
-            db_session, actor, delegation_id, data.languages, now(), runner.stale_after, runner.timeout
-        )
+        timeout = request.app.state.settings.render_timeout_seconds
+        views, new = await pack_requests.request(db_session, actor, delegation_id, data.languages, now(), timeout)
         for render_id in new:
             await request.app.state.pack_jobs.submit(render_id)
         return Response(views, status_code=202, headers=NO_STORE)

@@ -14,6 +14,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from services.errors import (
     CatalogueError,
     Conflict,
+    Contended,
     Forbidden,
     InvalidCatalogueData,
     InvalidInput,
@@ -101,6 +102,7 @@ STATUS: dict[type[CatalogueError], int] = {
     LoginThrottled: 429,
     RefusedImage: 422,
     MailFailed: 503,
+    Contended: 503,
 }
 
 
@@ -117,7 +119,7 @@ def refusal_problem(request: Request[Any, Any, Any], error: CatalogueError) -> R
         headers["WWW-Authenticate"] = 'Bearer realm="catalogue"'
     if isinstance(error, PreconditionFailed | PreconditionRequired):
         headers["ETag"] = error.etag
-    if isinstance(error, LoginThrottled):
+    if isinstance(error, LoginThrottled | Contended):
         headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, InvalidInput):
         invalid = [InvalidParameter(name=error.field, reason=error.message)]
