@@ -46,14 +46,20 @@ def _delegation_with_pack(desk: Desk, solutions: int = 5) -> dict[str, Any]:
     return dict(delegation)
 
 
-def _wait(desk: Desk, delegation: dict[str, Any], render_id: int, until: Callable[[dict[str, Any]], bool]) -> Any:
-    give_up = time.monotonic() + DEADLINE
+def _wait(
+    desk: Desk,
+    delegation: dict[str, Any],
+    render_id: int,
+    until: Callable[[dict[str, Any]], bool],
+    deadline: float = DEADLINE,
+) -> Any:
+    give_up = time.monotonic() + deadline
     while time.monotonic() < give_up:
         found = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/renders/{render_id}").json()
         if until(found):
             return found
         time.sleep(0.1)
-    pytest.fail(f"generation {render_id} did not get there in {DEADLINE} s: {found}")
+    pytest.fail(f"generation {render_id} did not get there in {deadline} s: {found}")
 
 
 def _generate(desk: Desk, delegation: dict[str, Any], *languages: str) -> list[dict[str, Any]]:
