@@ -33,8 +33,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Shared queue for pack generations (``redis://…`` or ``postgresql://…``); empty: jobs run beside the app.
     queue_url: str = ""
     queue_name: str = "pack-renders"
-    #: Seconds a queued job may stay silent before another worker takes it over.
-    render_heartbeat_seconds: int = 30
+    #: Seconds between two looks for pack generations whose runner died (each runner also looks when it starts).
+    render_heartbeat_seconds: int = 5
     #: Seconds one pack generation may take at most.
     render_timeout_seconds: int = 900
     #: Whether cookies are sent only over HTTPS; default: whether the public address is HTTPS.
@@ -64,7 +64,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("VIEW_CACHE_ENTRIES", 2048),
             ("RENDER_WORKERS", 2),
             ("DOCUMENT_CACHE_BYTES", 2 * 10**9),
-            ("RENDER_HEARTBEAT_SECONDS", 30),
+            ("RENDER_HEARTBEAT_SECONDS", 5),
             ("RENDER_TIMEOUT_SECONDS", 900),
         )
         for name, default in defaults:

@@ -20,7 +20,7 @@ class LocalJobs:
 
     def __init__(self, runner: Runner, sweep_every: float) -> None:
         self.runner = runner
-        self.sweep_every = sweep_every
+        self.sweep_every = max(1.0, sweep_every)
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._registered = asyncio.Event()
         self._sweeper: asyncio.Task[None] | None = None

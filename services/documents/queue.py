@@ -108,7 +108,7 @@ async def _sweeping(queue: Queue, settings: Settings, runner: pack_jobs.Runner) 
                 await _hand_back(queue, settings, ended)
         except Exception as error:  # noqa: BLE001 - the next sweep tries again
             logger.warning("pack generations could not be swept: %r", error)
-        await asyncio.sleep(settings.render_heartbeat_seconds)
+        await asyncio.sleep(max(1, settings.render_heartbeat_seconds))
 
 
 async def work(settings: Settings) -> None:

@@ -203,7 +203,12 @@ class DelegationsApi(Controller):
         """Per language: the items without an approved translation, and the language shown instead."""
         return Response(await packs.readiness(db_session, actor, delegation_id, now()), headers=NO_STORE)
 
-    @post("/{delegation_id:int}/renders", summary="Generate the pack in the background", status_code=202)
+    @post(
+        "/{delegation_id:int}/renders",
+        summary="Generate the pack in the background",
+        status_code=202,
+        responses={503: problem_spec("Others are writing at this moment; try again after `Retry-After` seconds.")},
+    )
     async def generate(
         self,
         request: Request[Any, Any, Any],
