@@ -26,15 +26,25 @@ class LocalJobs:
         self._sweeper: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Register as a runner, then sweep at once and every ``sweep_every`` seconds, in the background."""
+        """Register as a runner, then sweep at once and every ``sweep_every`` seconds, in the background.
+
+        When the database cannot be reached yet, the app starts all the same and each sweep tries again.
+        """
+        try:
+            await self._register()
+        except Exception as error:  # noqa: BLE001 - the sweeps try again
+            logger.warning("the app could not register as a runner of pack generations: %r", error)
         self._sweeper = asyncio.create_task(self._sweeping(), name="pack-render-sweep")
+
+    async def _register(self) -> None:
+        if not self._registered.is_set():
+            await asyncio.to_thread(self.runner.instance.start)
+            self._registered.set()
 
     async def _sweeping(self) -> None:
         while True:
             try:
-                if not self._registered.is_set():
-                    await asyncio.to_thread(self.runner.instance.start)
-                    self._registered.set()
+                await self._register()
                 await self._sweep()
             except Exception as error:  # noqa: BLE001 - the database may be away for a while: the next sweep tries again
                 logger.warning("pack generations could not be swept: %r", error)
