@@ -1,9 +1,11 @@
 """Pack generations through the shared queue: SAQ on the machine's Redis and PostgreSQL servers.
 
 The app only enqueues; separate worker processes started with ``services.cli render-worker``
-take the jobs. A worker killed mid-render loses nothing: another one takes the job over.
+take the jobs. A worker killed mid-render loses nothing: another one takes the job over, when it
+starts or, already running, at its next sweep.
 """
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -16,8 +18,11 @@ from typing import Any
 
 import pypdf
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from catalogue.database import async_engine
+from catalogue.packs import JobRunner, PackRender
 from services.settings import PROJECT_ROOT
 from tests.conftest import make_client
 from tests.processes import busy_cores
@@ -60,6 +65,7 @@ class Workers:
             "QUEUE_NAME": queue["queue_name"],
             "RENDER_WORKERS": "1",
             "RENDER_HEARTBEAT_SECONDS": str(HEARTBEAT),
+            "PUBLIC_URL": "http://127.0.0.1:8000",
         }
         self.started: list[subprocess.Popen[bytes]] = []
         self.logs = data_dir.parent
@@ -129,6 +135,47 @@ def test_queued_jobs_wait_for_a_worker_and_survive_one_killed_mid_render(
 
     second.send_signal(signal.SIGTERM)
     assert second.wait(30) == 0, workers.log()
+
+
+def _runner_process(url: str, render_id: int) -> int:
+    """The process id of the runner whose attempt the job is."""
+
+    async def find() -> int:
+        engine = async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                pid = await connection.scalar(
+                    select(JobRunner.pid)
+                    .join(PackRender, PackRender.runner_id == JobRunner.id)
+                    .where(PackRender.id == render_id)
+                )
+                assert pid is not None
+                return int(pid)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(find())
+
+
+def test_a_worker_killed_mid_render_hands_its_job_to_one_already_running_at_its_next_sweep(
+    desk: Desk, workers: Workers, fresh_url: str, data_dir: Path
+) -> None:
+    started = {process.pid: process for process in (workers.start(), workers.start())}
+    delegation = _delegation_with_pack(desk, solutions=20)
+    job = _generate(desk, delegation, "en")[0]
+    _wait(desk, delegation, job["id"], lambda found: found["stage"] == "rendering" or _done(found))
+    running = started.pop(_runner_process(fresh_url, job["id"]))
+    os.killpg(running.pid, signal.SIGKILL)
+    running.wait(10)
+    midway = desk("adviser", "GET", f"/api/v1/delegations/{delegation['id']}/renders/{job['id']}").json()
+    assert midway["status"] == "running", "the render finished before its worker was killed"
+    [other] = started.values()
+    finished = _wait(desk, delegation, job["id"], _done)
+    assert (finished["status"], finished["attempts"]) == ("done", 2), workers.log()
+    assert _runner_process(fresh_url, job["id"]) == other.pid
+    assert sorted(path.name for path in (data_dir / "documents").iterdir()) == [f"{finished['document_key']}.pdf"]
+    other.send_signal(signal.SIGTERM)
+    assert other.wait(30) == 0, workers.log()
 
 
 def test_the_worker_command_needs_a_queue(fresh_url: str, data_dir: Path) -> None:
