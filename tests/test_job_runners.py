@@ -184,6 +184,22 @@ def test_a_quiet_job_of_a_live_runner_is_never_taken_and_is_put_back_at_once_whe
     assert back.error == "its runner stopped"
 
 
+def test_a_runner_records_progress_from_its_own_thread_while_its_event_loop_is_blocked(
+    fresh_url: str, tmp_path: Path
+) -> None:
+    an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+
+    async def blocked(runner: pack_jobs.Runner) -> int:
+        render_id = await _running_job(fresh_url, runner.instance.id, an_hour_ago)
+        runner.instance.follow(render_id, 1, lambda: 55)
+        time.sleep(1.5)  # blocks the event loop: the beat goes on in its thread
+        runner.instance.unfollow(render_id)
+        return render_id
+
+    render = asyncio.run(_job(fresh_url, asyncio.run(_with_runner(fresh_url, tmp_path, blocked))))
+    assert render.progress == 55 and render.touched_at is not None and render.touched_at > an_hour_ago
+
+
 def _poll(desk: Desk, delegation: dict[str, Any], render_id: int, until: Callable[[dict[str, Any]], bool]) -> Any:
     """Follow a generation through an app that may be down for a moment."""
     path = f"/api/v1/delegations/{delegation['id']}/renders/{render_id}"
