@@ -1,8 +1,14 @@
-"""Database engines for SQLite (the embedded default) and PostgreSQL."""
+"""Database engines for SQLite (the embedded default) and PostgreSQL.
+
+On SQLite a transaction of the asynchronous engine begins ``IMMEDIATE``: it takes the write lock
+when it starts, waiting while another writer holds it, so that a transaction that reads and then
+writes can never fail half-way because another one wrote in between. Work that only reads uses
+:func:`for_reading`, whose transactions begin deferred and never wait for writers.
+"""
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -34,6 +40,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+#: Execution option marking an engine whose transactions only read.
+_READS_ONLY = "catalogue_reads_only"
+
+
+def _sqlite_transactions(dbapi_connection: Any, _record: object) -> None:
+    # The driver would begin transactions itself, and only before the first write; they begin in _sqlite_begin.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    reads_only = connection.get_execution_options().get(_READS_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
+
+
 def sync_engine(url: str) -> Engine:
     """A blocking engine, for migrations and command-line work."""
     engine = create_engine(_driver_url(url, asynchronous=False))
@@ -43,9 +63,23 @@ def sync_engine(url: str) -> Engine:
 
 
 def async_engine(url: str, **options: Any) -> AsyncEngine:
-    """The engine the web application uses; ``options`` go to SQLAlchemy's ``create_async_engine``."""
+    """The engine the application and its jobs use; ``options`` go to SQLAlchemy's ``create_async_engine``.
+
+    On SQLite its transactions take the write lock as they begin (see :func:`for_reading` for those that only read).
+    """
     options.setdefault("pool_pre_ping", not is_sqlite(url))
     engine = create_async_engine(_driver_url(url, asynchronous=True), **options)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_transactions)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
+
+
+def for_reading(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` for work that only reads: sharing its connections, its SQLite transactions never take the write lock.
+
+    A transaction of this engine that writes after all may fail with "database is locked" when
+    another one wrote since it began; work that may write uses ``engine`` itself.
+    """
+    return engine.execution_options(**{_READS_ONLY: True})

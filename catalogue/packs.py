@@ -159,6 +159,23 @@ class PackDownload(BigIntBase):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class JobRunner(BigIntBase):
+    """A process that runs pack generations: the app (without a shared queue) or a queue worker.
+
+    Whether it still runs is not stored: it holds a lock for as long as it lives, which the
+    database server or the operating system drops the moment it ends, however it ends.
+    """
+
+    __tablename__ = "job_runner"
+    # Never reused, so that a lock named by the number of a runner that died is never held again.
+    __table_args__ = {"info": OUTSIDE_CATALOGUE, "sqlite_autoincrement": True}
+    #: ``app`` or ``worker``.
+    kind: Mapped[str] = mapped_column(String(10))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
 class PackRender(BigIntBase):
     """One generation of a pack in one language: its progress, and once done the file and what went into it."""
 
@@ -189,11 +206,13 @@ class PackRender(BigIntBase):
     requested_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
-    #: When whoever runs the job last showed it was alive (or when it was queued).
+    #: When its runner last recorded its progress (or when it was queued).
     touched_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    #: While running: the runner whose attempt it is, the attempt being number ``attempts``.
+    runner_id: Mapped[int | None] = mapped_column(ForeignKey("job_runner.id"))
     #: The document cache key of the finished file.
     document_key: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(String(200))
-    #: The versions of the delegation, the pack and each entry the file was made from.
+    #: The versions of the delegation, the pack and each entry the file is made from (recorded when an attempt starts).
     versions: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     error: Mapped[str | None] = mapped_column(Text)

@@ -118,3 +118,11 @@ class MailFailed(CatalogueError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(f"the mail server did not accept the message ({detail}); nothing was changed, try again")
+
+
+class Contended(CatalogueError):
+    """Other requests changed the same thing at the same moment, again and again; nothing was changed."""
+
+    def __init__(self, retry_after: int = 2) -> None:
+        super().__init__("other requests are changing the same thing at this moment; try again shortly")
+        self.retry_after = retry_after

@@ -53,8 +53,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Shared queue for pack generations (``redis://…`` or ``postgresql://…``); empty: jobs run beside the app.
     queue_url: str = ""
     queue_name: str = "pack-renders"
-    #: Seconds a queued job may stay silent before another worker takes it over.
-    render_heartbeat_seconds: int = 30
+    #: Seconds between two looks for pack generations whose runner died (each runner also looks when it starts).
+    render_heartbeat_seconds: int = 5
     #: Seconds one pack generation may take at most.
     render_timeout_seconds: int = 900
     #: Whether cookies are sent only over HTTPS; default: whether the public address is HTTPS.

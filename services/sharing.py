@@ -126,7 +126,12 @@ async def opened(session: AsyncSession, secret: str, now: dt.datetime) -> tuple[
 
 
 async def count_download(session: AsyncSession, delegation_id: int, language: str, now: dt.datetime) -> None:
-    """One more opening of the pack in ``language`` today. Commits."""
+    """One more opening of the pack in ``language`` today. Commits.
+
+    ``session`` may have read in a transaction that only reads (a download): it is ended first, so
+    that the count begins a transaction of its own, which waits for the write lock when it is busy.
+    """
+    await session.commit()
     day = now.date()
     for _attempt in range(3):
         bumped = await session.execute(

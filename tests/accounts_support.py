@@ -29,8 +29,8 @@ ACTORS = {
     "company_b": "editor@cykelpuls.example",
     "translator": "translator@smartdenmark.example",
 }
-#: Tables whose rows say nothing about what the catalogue holds: logs of what happened.
-_LOGS = {"audit_event", "login_failure", "login_session"}
+#: Tables whose rows say nothing about what the catalogue holds: logs of what happened (and which processes ran jobs).
+_LOGS = {"audit_event", "login_failure", "login_session", "job_runner"}
 
 
 async def _tokens(url: str) -> dict[str, str]:

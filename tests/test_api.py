@@ -371,5 +371,6 @@ def test_an_unreachable_database_is_a_503(tmp_path: Path) -> None:
         response = unreachable.get("/api/v1/solutions")
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
-        assert "database" in response.json()["detail"]
-        assert unreachable.get("/?lang=de").status_code == 503
+        assert "database" in response.json()["detail"] and response.headers["retry-after"].isdigit()
+        page = unreachable.get("/?lang=de")
+        assert page.status_code == 503 and page.headers["retry-after"].isdigit()

@@ -46,14 +46,20 @@ def _delegation_with_pack(desk: Desk, solutions: int = 5) -> dict[str, Any]:
     return dict(delegation)
 
 
-def _wait(desk: Desk, delegation: dict[str, Any], render_id: int, until: Callable[[dict[str, Any]], bool]) -> Any:
-    give_up = time.monotonic() + DEADLINE
+def _wait(
+    desk: Desk,
+    delegation: dict[str, Any],
+    render_id: int,
+    until: Callable[[dict[str, Any]], bool],
+    deadline: float = DEADLINE,
+) -> Any:
+    give_up = time.monotonic() + deadline
     while time.monotonic() < give_up:
         found = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/renders/{render_id}").json()
         if until(found):
             return found
         time.sleep(0.1)
-    pytest.fail(f"generation {render_id} did not get there in {DEADLINE} s: {found}")
+    pytest.fail(f"generation {render_id} did not get there in {deadline} s: {found}")
 
 
 def _generate(desk: Desk, delegation: dict[str, Any], *languages: str) -> list[dict[str, Any]]:
@@ -202,13 +208,13 @@ def test_a_job_that_fails_every_attempt_ends_failed_and_a_lost_one_does_not_bloc
     failed = _wait(desk, delegation, job["id"], _done)
     assert (failed["status"], failed["attempts"], failed["document_key"]) == ("failed", 3, None)
     _database(fresh_url, update(Solution).where(Solution.slug == first["slug"]).values(is_published=True))
-    # A job its runner lost (running, silent for an hour) is failed when the language is asked for again.
+    # A job its runner lost (running for an hour, far past its timeout) is failed when the language is asked for again.
     lost = _generate(desk, delegation, "ko")[0]
     _wait(desk, delegation, lost["id"], _done)
     an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     _database(
         fresh_url,
-        update(PackRender).where(PackRender.id == lost["id"]).values(status="running", touched_at=an_hour_ago),
+        update(PackRender).where(PackRender.id == lost["id"]).values(status="running", started_at=an_hour_ago),
     )
     again = _generate(desk, delegation, "ko")[0]
     assert again["id"] != lost["id"]

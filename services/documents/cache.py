@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import aliased
 
+from catalogue.database import for_reading
 from catalogue.packs import PackRender
 from services.documents import rendering
 from services.documents.rendering import ASSET_DIR
@@ -102,7 +103,7 @@ async def promised_documents(engine: AsyncEngine) -> set[str]:
         newer.status == "done",
         newer.id > PackRender.id,
     )
-    async with engine.connect() as connection:
+    async with for_reading(engine).connect() as connection:
         keys = await connection.scalars(
             select(PackRender.document_key).where(
                 PackRender.status == "done", PackRender.document_key.is_not(None), ~superseded

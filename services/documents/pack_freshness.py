@@ -9,14 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import tables as t
 from catalogue.content import EntryKind, diff
+from catalogue.delegations import Delegation
 from catalogue.localised import resolve
-from catalogue.packs import Pack, PackItem, PackRender
+from catalogue.packs import Pack, PackItem, PackRender, kept_in
 from catalogue.versions import EntryVersion
 from catalogue.vocabulary import VersionStatus
 from services import delegations
 from services.accounts import Actor
 from services.editing import decode_content
-from services.packs import published, titles
+from services.packs import published, record_of, titles
 
 
 async def latest_done(session: AsyncSession, delegation_id: int, language: str) -> PackRender | None:
@@ -50,6 +51,17 @@ async def entry_versions(session: AsyncSession, items: list[PackItem]) -> list[d
             )
             numbers |= {(kind, slug): number for slug, number in rows.tuples()}
     return [{"kind": item.kind, "slug": item.slug, "version": numbers.get((item.kind, item.slug), 1)} for item in items]
+
+
+async def versions_now(session: AsyncSession, delegation: Delegation, language: str) -> dict[str, Any]:
+    """The versions of the delegation, its pack and each entry a file in ``language`` made now would show."""
+    pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
+    return {
+        "delegation": delegation.lock,
+        "pack": pack.lock if pack else 0,
+        # Only what this language's file shows: items left out of it are not in it.
+        "entries": await entry_versions(session, kept_in(record_of(pack), language)),
+    }
 
 
 class EntryChange(msgspec.Struct, frozen=True, kw_only=True):

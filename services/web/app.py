@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyPlugin
 from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
@@ -12,12 +12,14 @@ from litestar.openapi.spec import Components
 from litestar.static_files import create_static_files_router
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from catalogue.database import async_engine
+from catalogue.database import async_engine, for_reading
 from services import image_store
 from services.documents import pack_jobs
 from services.documents.cache import document_cache_for
+from services.documents.local_jobs import LocalJobs
 from services.documents.queue import QueuedJobs
 from services.documents.rendering import ASSET_DIR
+from services.documents.runners import RunnerInstance
 from services.documents.worker import RenderPool
 from services.errors import CatalogueError, InvalidQuery, NotAuthenticated, NotFound, RenderFailedError
 from services.mail import Mailer
@@ -40,6 +42,7 @@ from services.web.api import CatalogueApi
 from services.web.auth import SECURITY_SCHEMES, CsrfMiddleware
 from services.web.conditional import conditional_get, head_as_get
 from services.web.delegations_api import DelegationsApi
+from services.web.dependencies import RequestSessions
 from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
 from services.web.reach_api import ReachApi
 from services.web.request_limits import CheckedRequest, PathParameters
@@ -61,6 +64,14 @@ def _handler(api: Any, page_status: int) -> Any:
     return handle
 
 
+def _unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    if problems.is_api(request):
+        return problems.unavailable_problem(request, error)
+    response = pages.error_page(request, 503, error)
+    response.headers.update(problems.retry_later())
+    return response
+
+
 def _refusal(request: Request[Any, Any, Any], error: CatalogueError) -> Response[Any]:
     if problems.is_api(request):
         return problems.refusal_problem(request, error)
@@ -75,21 +86,26 @@ def create_app(settings: Settings) -> Litestar:
     render_pool = RenderPool(settings.render_workers, settings.render_queue_limit)
     probe = health.Probe(settings.database_url)
     engine = async_engine(settings.database_url)
-    database = SQLAlchemyAsyncConfig(
+    database = RequestSessions(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
     )
     document_cache = document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes)
-    runner = pack_jobs.Runner(
-        sessions=pack_jobs.session_factory(engine),
-        cache=document_cache,
-        pool=render_pool,
-        base_url=settings.base_url,
-        stale_after=settings.render_heartbeat_seconds,
-        timeout=settings.render_timeout_seconds,
-    )
-    jobs = QueuedJobs(settings, runner.sessions) if settings.queue_url else pack_jobs.LocalJobs(runner)
+    jobs: QueuedJobs | LocalJobs
+    if settings.queue_url:
+        jobs = QueuedJobs(settings, pack_jobs.session_factory(engine))
+    else:
+        runner = pack_jobs.Runner(
+            sessions=pack_jobs.session_factory(engine),
+            reading=pack_jobs.session_factory(for_reading(engine)),
+            cache=document_cache,
+            pool=render_pool,
+            base_url=settings.base_url,
+            instance=RunnerInstance(settings.database_url, "app"),
+            timeout=settings.render_timeout_seconds,
+        )
+        jobs = LocalJobs(runner, sweep_every=settings.render_heartbeat_seconds)
     app = Litestar(
         route_handlers=[
             health.healthz,
@@ -131,8 +147,8 @@ def create_app(settings: Settings) -> Litestar:
             components=Components(security_schemes=dict(SECURITY_SCHEMES)),
         ),
         exception_handlers={
-            OperationalError: _handler(problems.unavailable_problem, 503),
-            InterfaceError: _handler(problems.unavailable_problem, 503),
+            OperationalError: _unavailable,
+            InterfaceError: _unavailable,
             ValidationException: _handler(problems.validation_problem, 400),
             InvalidQuery: _handler(problems.invalid_query_problem, 400),
             NotFound: _handler(problems.not_found_problem, 404),
@@ -147,7 +163,6 @@ def create_app(settings: Settings) -> Litestar:
                 "document_cache": document_cache,
                 "image_files": image_store.image_files_for(engine, settings.data_dir / "images"),
                 "pack_jobs": jobs,
-                "pack_runner": runner,
                 "render_pool": render_pool,
                 "probe": probe,
                 "mailer": Mailer(settings.smtp_url, settings.mail_from),

@@ -20,7 +20,7 @@ from catalogue.packs import MAX_ITEMS, PackContact, PackItem, PackRecord, Progra
 from i18n.locales import CONTENT_LOCALES, display_name
 from services import browsing, delegations, packs, people, sharing, suggestions, translation_requests
 from services.accounts import Actor
-from services.documents import pack_freshness, pack_jobs
+from services.documents import pack_freshness, pack_jobs, pack_requests
 from services.errors import InvalidCatalogueData, InvalidInput, PreconditionFailed
 from services.people import Mail
 from services.web.auth import now
@@ -457,11 +457,9 @@ async def generate(
 ) -> Response[Any]:
     _, ticked = await _form(request)
     languages = [key.removeprefix("language.") for key in ticked if key.startswith("language.")]
-    runner = request.app.state.pack_runner
+    timeout = request.app.state.settings.render_timeout_seconds
     try:
-        _, new = await pack_jobs.request(
-            db_session, actor, delegation_id, languages, now(), runner.stale_after, runner.timeout
-        )
+        _, new = await pack_requests.request(db_session, actor, delegation_id, languages, now(), timeout)
     except InvalidInput as error:
         await db_session.rollback()
         return await _builder(request, db_session, actor, delegation_id, 422, _problems(error))

@@ -13,7 +13,7 @@ from catalogue.packs import PackRecord
 from i18n.locales import INTERFACE_LOCALES, negotiate
 from services import delegations, packs, sharing, suggestions
 from services.delegations import DelegationView
-from services.documents import pack_freshness, pack_jobs, pack_service
+from services.documents import pack_freshness, pack_jobs, pack_requests, pack_service
 from services.packs import LanguageReadiness, PackView
 from services.suggestions import Suggestions
 from services.web.auth import SIGNED_IN, now, provide_signed_in
@@ -203,7 +203,12 @@ class DelegationsApi(Controller):
         """Per language: the items without an approved translation, and the language shown instead."""
         return Response(await packs.readiness(db_session, actor, delegation_id, now()), headers=NO_STORE)
 
-    @post("/{delegation_id:int}/renders", summary="Generate the pack in the background", status_code=202)
+    @post(
+        "/{delegation_id:int}/renders",
+        summary="Generate the pack in the background",
+        status_code=202,
+        responses={503: problem_spec("Others are writing at this moment; try again after `Retry-After` seconds.")},
+    )
     async def generate(
         self,
         request: Request[Any, Any, Any],
@@ -213,10 +218,8 @@ class DelegationsApi(Controller):
         data: JSONBody[RenderRequest],
     ) -> Response[list[pack_jobs.RenderView]]:
         """One job per language; a language whose job is still queued keeps it. Watch them at `GET …/renders`."""
-        runner = request.app.state.pack_runner
-        views, new = await pack_jobs.request(
-            db_session, actor, delegation_id, data.languages, now(), runner.stale_after, runner.timeout
-        )
+        timeout = request.app.state.settings.render_timeout_seconds
+        views, new = await pack_requests.request(db_session, actor, delegation_id, data.languages, now(), timeout)
         for render_id in new:
             await request.app.state.pack_jobs.submit(render_id)
         return Response(views, status_code=202, headers=NO_STORE)

@@ -14,7 +14,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from catalogue.database import async_engine
+from catalogue.database import async_engine, for_reading
 
 #: Seconds each readiness check may take before it counts as failed.
 CHECK_SECONDS = 2.0
@@ -43,7 +43,8 @@ class Probe:
 
     async def database(self) -> str:
         try:
-            async with asyncio.timeout(CHECK_SECONDS), self.engine.connect() as connection:
+            # Reading only: on SQLite the check never waits for the write lock.
+            async with asyncio.timeout(CHECK_SECONDS), for_reading(self.engine).connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except TimeoutError:
             return "timeout"

@@ -15,6 +15,7 @@ from services.documents.worker import FailedRecently
 from services.errors import (
     CatalogueError,
     Conflict,
+    Contended,
     Forbidden,
     InvalidCatalogueData,
     InvalidInput,
@@ -104,6 +105,7 @@ STATUS: dict[type[CatalogueError], int] = {
     RefusedImage: 422,
     MailFailed: 503,
     RenderBusy: 503,
+    Contended: 503,
 }
 
 
@@ -120,7 +122,7 @@ def refusal_problem(request: Request[Any, Any, Any], error: CatalogueError) -> R
         headers["WWW-Authenticate"] = 'Bearer realm="catalogue"'
     if isinstance(error, PreconditionFailed | PreconditionRequired):
         headers["ETag"] = error.etag
-    if isinstance(error, LoginThrottled | RenderBusy):
+    if isinstance(error, LoginThrottled | RenderBusy | Contended):
         headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, InvalidInput):
         invalid = [InvalidParameter(name=error.field, reason=error.message)]
@@ -179,9 +181,21 @@ def render_failed_problem(request: Request[Any, Any, Any], error: RenderFailedEr
     return problem(request, 500, detail, headers={"Retry-After": str(error.retry_after)})
 
 
+#: Seconds a client is asked to wait before trying again while the database is busy or unreachable.
+RETRY_AFTER_SECONDS = 5
+
+
 def unavailable_problem(request: Request[Any, Any, Any], error: Exception) -> Response[ProblemDetails]:
+    """503 with ``Retry-After``: the database was busy beyond the wait for its lock, or could not be reached."""
     logger.error("database unavailable on %s: %s", request.url.path, error)
-    return problem(request, 503, "The catalogue's database cannot be reached; please try again shortly.")
+    busy = "database is locked" in str(error)
+    detail = "The catalogue's database is busy" if busy else "The catalogue's database cannot be reached"
+    return problem(request, 503, f"{detail}; please try again shortly.", headers=retry_later())
+
+
+def retry_later() -> dict[str, str]:
+    """The header telling a client when to try again after a 503."""
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def internal_problem(request: Request[Any, Any, Any], error: Exception) -> Response[ProblemDetails]:

@@ -1,7 +1,7 @@
 """files every instance reads: generated documents and uploaded images
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03 19:43:45
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import advanced_alchemy.types
 
 revision: str = '0012'
-down_revision: str | None = '0010'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
