@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-packages
 TEST_SYSTEM := $(VENV)/.system-test-packages
+BENCH_SYSTEM := $(VENV)/.system-bench-packages
 
 .PHONY: run test setup test-setup lint typecheck migrate seed i18n-extract i18n-merge bench clean
 
@@ -19,6 +20,10 @@ $(SYSTEM): deps/debian-packages.txt deps/system-packages.sh
 
 $(TEST_SYSTEM): deps/debian-packages.txt deps/debian-test-packages.txt deps/system-packages.sh
 	@deps/system-packages.sh deps/debian-packages.txt deps/debian-test-packages.txt
+	@mkdir -p $(VENV) && touch $@
+
+$(BENCH_SYSTEM): deps/debian-packages.txt deps/debian-bench-packages.txt deps/system-packages.sh
+	@deps/system-packages.sh deps/debian-packages.txt deps/debian-bench-packages.txt
 	@mkdir -p $(VENV) && touch $@
 
 $(INSTALLED): pyproject.toml deps/constraints.txt
@@ -66,11 +71,12 @@ i18n-merge:
 		$(BIN)/pybabel init -D $(DOMAIN) -i i18n/$(DOMAIN).pot -d i18n/locales -l $(LOCALE); \
 	fi
 
-bench: setup
+bench: setup $(BENCH_SYSTEM)
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/brochures.py
 	$(BIN)/python bench/accounts.py
 	$(BIN)/python bench/packs.py
+	$(BIN)/python bench/render_isolation.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

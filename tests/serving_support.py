@@ -6,7 +6,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -89,8 +92,8 @@ class Command:
 class Server(Command):
     """``serve`` on a port of its own."""
 
-    def __init__(self, environment: dict[str, str], log: Path, *arguments: str) -> None:
-        self.port = free_port()
+    def __init__(self, environment: dict[str, str], log: Path, *arguments: str, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         super().__init__(["serve", *arguments], environment | {"HOST": "127.0.0.1", "PORT": str(self.port)}, log)
 
@@ -109,3 +112,53 @@ class Server(Command):
             time.sleep(0.2)
         msg = f"serve did not answer within {limit} s:\n{self.output()}"
         raise AssertionError(msg)
+
+
+class ServedApp:
+    """The catalogue served without a queue, as one machine runs it: started again on the same port and data."""
+
+    def __init__(self, url: str, data_dir: Path, **variables: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.environment = environment_with(DATABASE_URL=url, DATA_DIR=str(data_dir), RENDER_WORKERS="1", **variables)
+        self.logs = data_dir.parent
+        self.server: Server | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        """Start the app and wait until it answers."""
+        self.starts += 1
+        log = self.logs / f"app-{self.starts}.log"
+        self.server = Server(self.environment, log, "--no-seed", port=self.port)
+        self.server.wait_until_healthy()
+
+    def kill(self) -> None:
+        """End the app and its rendering processes at once, as a crash or ``kill -9`` would."""
+        assert self.server is not None
+        self.server.kill()
+
+    def log(self) -> str:
+        return "\n".join(path.read_text(errors="replace") for path in sorted(self.logs.glob("app-*.log")))
+
+    def __enter__(self) -> "ServedApp":
+        self.start()
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        if self.server is not None:
+            self.server.kill()
+
+
+@contextmanager
+def busy_cores(count: int | None = None) -> Iterator[list[subprocess.Popen[Any]]]:
+    """Processes that spin on every core (or ``count`` of them) for as long as the block runs."""
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+        for _ in range(count or os.cpu_count() or 2)
+    ]
+    try:
+        yield hogs
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait(10)

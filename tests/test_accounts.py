@@ -6,16 +6,16 @@ import re
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from email import message_from_bytes
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.accounts import AuditEvent, UserAccount
 from catalogue.database import async_engine
@@ -24,6 +24,8 @@ from services.errors import LinkInvalid
 from services.settings import PROJECT_ROOT
 from tests.accounts_support import ACTORS, DEMO, api_tokens, bearer, page_token, sign_in, snapshot
 from tests.conftest import Client, make_client
+
+T = TypeVar("T")
 
 ADVISER = ACTORS["adviser"]
 
@@ -221,25 +223,16 @@ def test_an_invitation_link_sets_a_password_once(fresh_url: str, tmp_path: Path,
 
 
 def test_an_expired_link_is_refused(fresh_url: str) -> None:
-    async def run() -> None:
-        engine = async_engine(fresh_url)
-        try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-                user = await session.scalar(select(UserAccount).where(UserAccount.email == ADVISER))
-                assert user is not None
-                then = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
-                secret = await accounts.issue_link(session, user, "reset", then)
-                await session.commit()
-                with pytest.raises(LinkInvalid):
-                    await accounts.redeem_link(
-                        session, secret, "reset", "a perfectly good password", dt.datetime.now(dt.UTC)
-                    )
-                with pytest.raises(LinkInvalid):
-                    await accounts.redeem_link(session, secret, "invitation", "a perfectly good password", then)
-        finally:
-            await engine.dispose()
+    then = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    secret = _issue_reset_link(fresh_url, ADVISER, then)
 
-    asyncio.run(run())
+    async def redeem(session: AsyncSession) -> None:
+        with pytest.raises(LinkInvalid):
+            await accounts.redeem_link(session, secret, "reset", "a perfectly good password", dt.datetime.now(dt.UTC))
+        with pytest.raises(LinkInvalid):
+            await accounts.redeem_link(session, secret, "invitation", "a perfectly good password", then)
+
+    _in_session(fresh_url, redeem)
 
 
 def test_a_reset_says_the_same_for_unknown_addresses_and_mails_only_real_ones(
@@ -367,20 +360,29 @@ def test_an_authorization_header_never_lets_a_cookie_skip_the_csrf_check(fresh_c
     assert fresh_client.post("/logout", headers={"Authorization": "Bearer whatever"}).status_code == 403
 
 
-def _issue_reset_link(url: str, email: str) -> str:
-    async def issue() -> str:
+def _in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """What ``work`` gives in a session of its own on the database at ``url``."""
+
+    async def run() -> T:
         engine = async_engine(url)
         try:
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-                user = await session.scalar(select(UserAccount).where(UserAccount.email == email))
-                assert user is not None
-                secret = await accounts.issue_link(session, user, "reset", dt.datetime.now(dt.UTC))
-                await session.commit()
-                return secret
+                return await work(session)
         finally:
             await engine.dispose()
 
-    return asyncio.run(issue())
+    return asyncio.run(run())
+
+
+def _issue_reset_link(url: str, email: str, at: dt.datetime | None = None) -> str:
+    async def issue(session: AsyncSession) -> str:
+        user = await session.scalar(select(UserAccount).where(UserAccount.email == email))
+        assert user is not None
+        secret = await accounts.issue_link(session, user, "reset", at or dt.datetime.now(dt.UTC))
+        await session.commit()
+        return secret
+
+    return _in_session(url, issue)
 
 
 def _refused_token(client: Client, secret: str) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from tests.accounts_support import bearer
 from tests.conftest import TemplateDatabases, make_client
-from tests.processes import ServedApp
+from tests.serving_support import ServedApp
 from tests.test_delegations import ROOT
 from tests.test_editing import Desk
 from tests.test_pack_jobs import _delegation_with_pack, _done, _wait

@@ -28,7 +28,7 @@ from services.documents.cache import DocumentCache
 from services.documents.runners import RunnerInstance
 from services.documents.worker import RenderPool
 from services.settings import PROJECT_ROOT
-from tests.processes import ServedApp
+from tests.serving_support import ServedApp
 from tests.test_editing import Desk
 from tests.test_pack_jobs import _delegation_with_pack, _generate
 

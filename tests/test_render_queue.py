@@ -25,7 +25,7 @@ from catalogue.database import async_engine
 from catalogue.packs import JobRunner, PackRender
 from services.settings import PROJECT_ROOT
 from tests.conftest import make_client
-from tests.processes import busy_cores
+from tests.serving_support import busy_cores
 from tests.test_editing import Desk
 from tests.test_pack_jobs import _delegation_with_pack, _done, _generate, _wait
 
