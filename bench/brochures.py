@@ -38,7 +38,7 @@ def warm_renders(database_url: str, renders: int) -> tuple[float, float]:
 
     from catalogue.database import async_engine
     from services.documents.rendering import OwnAssetsFetcher, render_pdf
-    from services.documents.service import brochure_for, lay_out
+    from services.reading.brochures import brochure_for, lay_out
 
     async def pipeline(locale: str) -> tuple[float, str, dict[str, bytes]]:
         engine = async_engine(database_url)

@@ -47,8 +47,9 @@ def _pack_html(database_url: str, items: list[dict[str, str]]) -> tuple[str, dic
     from catalogue.database import async_engine
     from catalogue.delegations import DelegationRecord
     from catalogue.packs import PackRecord
-    from services import accounts, delegations, packs
-    from services.documents.pack_service import pack_source
+    from services.accounts import accounts
+    from services.delegations import delegations, packs
+    from services.delegations.pack_service import pack_source
 
     async def run() -> tuple[str, dict[str, bytes], float]:
         engine = async_engine(database_url)
@@ -77,7 +78,7 @@ def _brochures(database_url: str, slugs: list[str]) -> float:
 
     from catalogue.database import async_engine
     from services.documents.rendering import render_pdf
-    from services.documents.service import brochure_for, lay_out
+    from services.reading.brochures import brochure_for, lay_out
 
     async def run() -> float:
         engine = async_engine(database_url)

@@ -12,16 +12,17 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from catalogue.database import async_engine
 from i18n.locales import CONTENT_LOCALES
-from services import backup, people
+from services.accounts import people
 from services.documents.cache import document_cache_for
 from services.documents.rendering import Variant, render_pdf
-from services.documents.service import brochure_for, lay_out
+from services.editing.image_store import image_files_for
+from services.editing.importing import data_problems, read_catalogue_files
 from services.errors import InvalidCatalogueData, InvalidInput, NotFound
-from services.image_store import image_files_for
-from services.importing import data_problems, read_catalogue_files
-from services.seeding import DEMO_ACCOUNTS
+from services.operations import backup
+from services.operations.seeding import DEMO_ACCOUNTS
+from services.operations.startup import prepare_database
+from services.reading.brochures import brochure_for, lay_out
 from services.settings import InvalidSetting, Settings
-from services.startup import prepare_database
 
 logger = logging.getLogger("catalogue")
 
@@ -190,7 +191,7 @@ def _render_worker(_args: argparse.Namespace, settings: Settings) -> int:
         print("set QUEUE_URL (redis://… or postgresql://…) to the queue the app hands its jobs to", file=sys.stderr)
         return 2
     prepare_database(settings)
-    from services.documents.queue import work
+    from services.delegations.queue import work
 
     asyncio.run(work(settings))
     return 0

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from catalogue.accounts import UserAccount
 from catalogue.database import async_engine, sync_engine
 from catalogue.tables import metadata
-from services import accounts
-from services.people import DemoAccounts
-from services.seeding import DEMO_ACCOUNTS
+from services.accounts import accounts
+from services.accounts.people import DemoAccounts
+from services.operations.seeding import DEMO_ACCOUNTS
 from tests.conftest import Client
 
 DEMO = {

@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from catalogue import migrations
 from catalogue import tables as t
 from catalogue.database import async_engine
-from services import people
-from services.importing import import_catalogue, read_catalogue_files
-from services.seeding import DEMO_ACCOUNTS
+from services.accounts import people
+from services.editing.importing import import_catalogue, read_catalogue_files
+from services.operations.seeding import DEMO_ACCOUNTS
 from services.settings import PROJECT_ROOT, Settings
 from services.web.app import create_app
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalogue.accounts import AuditEvent, UserAccount
 from catalogue.database import async_engine
-from services import accounts
+from services.accounts import accounts
 from services.errors import LinkInvalid
 from services.settings import PROJECT_ROOT
 from tests.accounts_support import ACTORS, DEMO, api_tokens, bearer, page_token, sign_in, snapshot

@@ -3,7 +3,7 @@
 import msgspec
 import pytest
 
-from services.importing import read_catalogue_files
+from services.editing.importing import read_catalogue_files
 from tests.accounts_support import ACTORS, snapshot
 from tests.conftest import DEMO_DATA, Client
 from tests.test_editing import Desk

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from catalogue.database import async_engine
 from i18n.catalogues import translations
 from i18n.locales import CONTENT_LOCALES
-from services import browsing
-from services.documents.brochure import Brochure
 from services.documents.rendering import render_pdf
-from services.documents.service import brochure_for, lay_out
+from services.reading import browsing
+from services.reading.brochure import Brochure
+from services.reading.brochures import brochure_for, lay_out
 from tests.conftest import SeededDatabases
 from tests.pdf_checks import PdfFacts, figure_alternatives, read_pdf, text_positions
 

@@ -12,7 +12,7 @@ import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from services.importing import read_catalogue_files
+from services.editing.importing import read_catalogue_files
 from services.settings import Settings
 from services.web.app import create_app
 from tests.conftest import DEMO_DATA, SeededDatabases

@@ -7,7 +7,7 @@ import pytest
 from catalogue.records import CatalogueFile, Texts
 from catalogue.validation import catalogue_problems
 from catalogue.vocabulary import HelixRole, OrganisationKind
-from services.importing import read_catalogue_files
+from services.editing.importing import read_catalogue_files
 from tests.conftest import DEMO_DATA
 
 FICTIONAL_SOURCE = "Demo data (fictional)"

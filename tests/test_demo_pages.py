@@ -4,7 +4,7 @@ import pytest
 
 from catalogue.records import CatalogueFile
 from i18n.locales import INTERFACE_LOCALES
-from services.importing import read_catalogue_files
+from services.editing.importing import read_catalogue_files
 from tests.conftest import DEMO_DATA, Client
 
 DEMO = read_catalogue_files(DEMO_DATA.glob("*.toml"))

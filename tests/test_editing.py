@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from catalogue.accounts import UserAccount
 from catalogue.content import SolutionContent
 from catalogue.database import async_engine
-from services import accounts, editing
+from services.accounts import accounts
+from services.editing import editing
 from services.errors import PreconditionFailed
 from tests.accounts_support import ACTORS, api_tokens, bearer, snapshot
 from tests.conftest import Client

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.database import sync_engine
 from catalogue.versions import EntryVersion
-from services.translation_files import from_po, to_po
+from services.translation.translation_files import from_po, to_po
 from tests.accounts_support import bearer, snapshot
 from tests.conftest import Client, make_client
 from tests.test_accounts import Mailbox, mailbox  # noqa: F401 - the fixture is used by name

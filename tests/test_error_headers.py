@@ -8,7 +8,7 @@ import httpx
 import pytest
 from litestar import get
 
-from services.web.pages import PAGE_POLICY
+from services.web.page_rendering import PAGE_POLICY
 from tests.accounts_support import api_tokens, bearer, sign_in
 from tests.conftest import Client, make_client
 

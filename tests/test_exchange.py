@@ -3,7 +3,7 @@
 import datetime as dt
 
 from catalogue.views import ExchangeRateView
-from services.exchange import convert
+from services.reading.exchange import convert
 
 OLD = ExchangeRateView(base="EUR", quote="DKK", rate=7.0, as_of=dt.date(2000, 1, 1), source="old")
 NEW = ExchangeRateView(base="EUR", quote="DKK", rate=7.5, as_of=dt.date(2020, 1, 1), source="new")

@@ -22,8 +22,8 @@ from catalogue.database import async_engine
 from catalogue.stored_files import StoredFile
 from services.cli import main
 from services.documents.cache import DocumentCache, document_cache_for
+from services.editing.image_store import image_files_for
 from services.file_store import FileStore
-from services.image_store import image_files_for
 from services.settings import PROJECT_ROOT, Settings
 from services.shared_files import DamagedFile, DatabaseFiles, database_files
 from tests.conftest import TemplateDatabases, make_client

@@ -13,7 +13,7 @@ from catalogue.accounts import UserAccount
 from catalogue.delegations import Delegation
 from catalogue.packs import PackRender
 from services.documents.cache import document_cache_for, promised_documents
-from services.image_store import image_files_for
+from services.editing.image_store import image_files_for
 from tests.test_file_store import Machines, document_names, run
 
 

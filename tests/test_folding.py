@@ -3,7 +3,7 @@
 import pytest
 
 from catalogue.folding import fold
-from services.search import search_terms
+from services.reading.search import search_terms
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image, ImageCms, ImageFile, ImageOps, WebPImagePlugin
 from PIL.PngImagePlugin import PngInfo
 
+from services.editing.images import DEFAULT_LIMITS, ImageLimits, RefusedImage, accept_image, sniff_type
 from services.errors import CatalogueError
-from services.images import DEFAULT_LIMITS, ImageLimits, RefusedImage, accept_image, sniff_type
 
 FORMATS = {"image/jpeg": ("JPEG", "jpg"), "image/png": ("PNG", "png"), "image/webp": ("WEBP", "webp")}
 MEDIA_TYPES = list(FORMATS)

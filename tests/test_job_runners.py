@@ -23,9 +23,9 @@ from catalogue.accounts import UserAccount
 from catalogue.database import async_engine, for_reading
 from catalogue.delegations import Delegation
 from catalogue.packs import PackRender
-from services.documents import pack_jobs
+from services.delegations import pack_jobs
+from services.delegations.runners import RunnerInstance
 from services.documents.cache import DocumentCache
-from services.documents.runners import RunnerInstance
 from services.documents.worker import RenderPool
 from services.settings import PROJECT_ROOT
 from tests.serving_support import ServedApp
@@ -35,7 +35,7 @@ from tests.test_pack_jobs import _delegation_with_pack, _generate
 DEADLINE = 60
 _RUNNER = """
 import sys, time
-from services.documents.runners import RunnerInstance
+from services.delegations.runners import RunnerInstance
 runner = RunnerInstance(sys.argv[1], "worker")
 runner.start()
 print(runner.id, flush=True)

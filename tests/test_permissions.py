@@ -12,7 +12,7 @@ import msgspec
 import pytest
 from PIL import Image
 
-from services.importing import read_catalogue_files
+from services.editing.importing import read_catalogue_files
 from tests.accounts_support import ACTORS, api_tokens, bearer, snapshot
 from tests.conftest import DEMO_DATA, Client, TemplateDatabases, make_client
 from tests.test_images import encode

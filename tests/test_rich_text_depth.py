@@ -11,13 +11,12 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from catalogue import migrations
+from catalogue import migrations, richtext
 from catalogue import tables as t
 from catalogue.database import async_engine, sync_engine
-from services import richtext
+from services.editing.importing import import_catalogue, read_catalogue_files
 from services.errors import InvalidCatalogueData
-from services.importing import import_catalogue, read_catalogue_files
-from services.translation_files import from_xliff, to_xliff
+from services.translation.translation_files import from_xliff, to_xliff
 from tests.accounts_support import snapshot
 from tests.conftest import DEMO_DATA, Client, EmptyDatabase
 from tests.pdf_checks import read_pdf

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from services.richtext import ALLOWED_TAGS, is_rich, plain_text, sanitise
+from catalogue.richtext import ALLOWED_TAGS, is_rich, plain_text, sanitise
 
 #: The agreed subset, spelt out here so that widening the module's set cannot widen what the tests accept.
 EXPECTED_TAGS = frozenset({"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote"})

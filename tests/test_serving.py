@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from catalogue.database import sync_engine
-from services.accounts import MAX_FAILURES_PER_CLIENT
+from services.accounts.accounts import MAX_FAILURES_PER_CLIENT
 from tests.conftest import EmptyDatabase
 from tests.serving_support import STARTUP_LIMIT, Server, children, environment_with
 from tests.test_startup import Stored

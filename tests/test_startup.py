@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from catalogue import migrations
 from catalogue.database import async_engine, sync_engine
-from services import people
+from services.accounts import people
+from services.editing.importing import import_catalogue, read_catalogue_files
 from services.errors import InvalidInput
-from services.importing import import_catalogue, read_catalogue_files
-from services.seeding import DEMO_ACCOUNTS
+from services.operations.seeding import DEMO_ACCOUNTS
+from services.operations.startup import prepare_database
 from services.settings import Settings
-from services.startup import prepare_database
 from tests.conftest import DEMO_DATA, TEST_DATA, EmptyDatabase
 from tests.serving_support import Command, Server, environment_with
 

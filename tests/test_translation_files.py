@@ -13,7 +13,7 @@ from defusedxml.ElementTree import fromstring
 
 from catalogue.localised import fingerprint
 from services.errors import CatalogueError
-from services.translation_files import (
+from services.translation.translation_files import (
     STATES,
     InvalidTranslationFile,
     TranslationFile,

@@ -16,7 +16,8 @@ from catalogue import tables as t
 from catalogue.accounts import UserAccount
 from catalogue.database import async_engine
 from catalogue.translation_requests import TranslationRequest
-from services import accounts, translation_requests
+from services.accounts import accounts
+from services.translation import translation_requests
 from tests.accounts_support import ACTORS, snapshot
 from tests.conftest import Client, make_client
 from tests.test_accounts import Mailbox, mailbox  # noqa: F401 - the fixture is used by name

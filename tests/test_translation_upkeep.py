@@ -14,9 +14,9 @@ from catalogue.database import async_engine
 from catalogue.localised import LocalisedText
 from catalogue.texts import field_of
 from catalogue.vocabulary import TranslationState
+from services.editing.importing import import_catalogue, read_catalogue_files
 from services.errors import NotFound
-from services.importing import import_catalogue, read_catalogue_files
-from services.translations import update_source_text
+from services.translation.translations import update_source_text
 from tests.conftest import BACKENDS, TEST_DATA, EmptyDatabase, make_client
 
 

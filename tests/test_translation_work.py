@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from services import glossary
-from services.translation_files import from_po, from_xliff, to_po, to_xliff
+from services.translation import glossary
+from services.translation.translation_files import from_po, from_xliff, to_po, to_xliff
 from tests.accounts_support import snapshot
 from tests.conftest import Client
 from tests.test_editing import Desk

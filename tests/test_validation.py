@@ -7,8 +7,8 @@ import pytest
 
 from catalogue.records import CatalogueFile, Outcome
 from catalogue.validation import catalogue_problems
+from services.editing.importing import read_catalogue_files
 from services.errors import InvalidCatalogueData
-from services.importing import read_catalogue_files
 
 TEST_DATA = Path(__file__).resolve().parent / "data"
 

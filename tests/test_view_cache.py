@@ -13,8 +13,8 @@ from catalogue import migrations
 from catalogue import tables as t
 from catalogue.database import async_engine
 from catalogue.revision import current_revision
-from services.importing import import_catalogue, read_catalogue_files
-from services.translations import update_source_text
+from services.editing.importing import import_catalogue, read_catalogue_files
+from services.translation.translations import update_source_text
 from services.view_cache import ViewCache
 from tests.conftest import BACKENDS, TEST_DATA, EmptyDatabase, make_client
 

@@ -13,44 +13,39 @@ from litestar.static_files import create_static_files_router
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from catalogue.database import async_engine, for_reading
-from services import image_store
-from services.documents import pack_jobs
+from services.accounts.mail import Mailer
+from services.delegations import pack_jobs
+from services.delegations.local_jobs import LocalJobs
+from services.delegations.queue import QueuedJobs
+from services.delegations.runners import RunnerInstance
 from services.documents.cache import document_cache_for
-from services.documents.local_jobs import LocalJobs
-from services.documents.queue import QueuedJobs
 from services.documents.rendering import ASSET_DIR
-from services.documents.runners import RunnerInstance
 from services.documents.worker import RenderPool
+from services.editing import image_store
 from services.errors import CatalogueError, InvalidQuery, NotAuthenticated, NotFound, RenderFailedError
-from services.mail import Mailer
 from services.settings import Settings
 from services.view_cache import VIEWS
-from services.web import (
-    account_pages,
-    delegation_pages,
-    documents,
-    editing_pages,
-    health,
-    images_api,
-    metrics,
-    pages,
-    problems,
-    shared_pages,
-)
-from services.web.accounts_api import AccountsApi
-from services.web.api import CatalogueApi
+from services.web import health, metrics, page_rendering, problems
+from services.web.accounts import pages as account_pages
+from services.web.accounts.api import AccountsApi
 from services.web.auth import SECURITY_SCHEMES, CsrfMiddleware
 from services.web.conditional import conditional_get, head_as_get
-from services.web.delegations_api import DelegationsApi
+from services.web.delegations import pages as delegation_pages
+from services.web.delegations import shared_pages
+from services.web.delegations.api import DelegationsApi
+from services.web.delegations.reach_api import ReachApi
 from services.web.dependencies import RequestSessions
-from services.web.editing_api import CaseEditing, SolutionEditing, review_queue
-from services.web.reach_api import ReachApi
+from services.web.editing import images_api
+from services.web.editing import pages as editing_pages
+from services.web.editing.api import CaseEditing, SolutionEditing, review_queue
+from services.web.reading import documents, pages
+from services.web.reading.api import CatalogueApi
 from services.web.request_limits import CheckedRequest, PathParameters
 from services.web.security_headers import SECURITY_HEADERS, add_security_headers
-from services.web.translation_requests_api import TranslationRequestsApi
-from services.web.translations_api import TranslationsApi, glossary_terms
+from services.web.translation.api import TranslationsApi, glossary_terms
+from services.web.translation.requests_api import TranslationRequestsApi
 
-STATIC_DIR = pages.WEB_DIR / "static"
+STATIC_DIR = page_rendering.WEB_DIR / "static"
 #: The API reference viewer served at /schema, pinned so that what readers' browsers load is known.
 SCALAR_VERSION = "1.72.1"
 
@@ -59,7 +54,9 @@ def _handler(api: Any, page_status: int) -> Any:
     def handle(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
         if problems.is_api(request):
             return api(request, error)  # type: ignore[no-any-return]
-        return pages.error_page(request, page_status if page_status else getattr(error, "status_code", 500), error)
+        return page_rendering.error_page(
+            request, page_status if page_status else getattr(error, "status_code", 500), error
+        )
 
     return handle
 
@@ -67,7 +64,7 @@ def _handler(api: Any, page_status: int) -> Any:
 def _unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     if problems.is_api(request):
         return problems.unavailable_problem(request, error)
-    response = pages.error_page(request, 503, error)
+    response = page_rendering.error_page(request, 503, error)
     response.headers.update(problems.retry_later())
     return response
 
@@ -77,7 +74,7 @@ def _refusal(request: Request[Any, Any, Any], error: CatalogueError) -> Response
         return problems.refusal_problem(request, error)
     if isinstance(error, NotAuthenticated):
         return account_pages.to_login(request)
-    return pages.error_page(request, problems.refusal_problem(request, error).status_code or 403, error)
+    return page_rendering.error_page(request, problems.refusal_problem(request, error).status_code or 403, error)
 
 
 def create_app(settings: Settings) -> Litestar:

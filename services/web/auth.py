@@ -17,8 +17,8 @@ from litestar.middleware import ASGIMiddleware
 from litestar.openapi.spec import SecurityScheme
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from services import accounts
-from services.accounts import Actor
+from services.accounts import accounts
+from services.accounts.accounts import Actor
 from services.errors import CatalogueError, NotAuthenticated
 from services.web.dependencies import Session
 

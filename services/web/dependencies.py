@@ -11,7 +11,7 @@ from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.database import for_reading
-from services.accounts import Actor
+from services.accounts.accounts import Actor
 
 #: The request's database session, provided by the Advanced Alchemy plugin.
 Session: TypeAlias = NamedDependency[AsyncSession]

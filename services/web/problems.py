@@ -12,6 +12,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
 from services.documents.worker import FailedRecently
+from services.editing.images import RefusedImage
 from services.errors import (
     CatalogueError,
     Conflict,
@@ -31,8 +32,7 @@ from services.errors import (
     RenderBusy,
     RenderFailedError,
 )
-from services.images import RefusedImage
-from services.translation_files import InvalidTranslationFile
+from services.translation.translation_files import InvalidTranslationFile
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger(__name__)

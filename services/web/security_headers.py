@@ -8,7 +8,7 @@ in what is missing, so no kind of answer goes without them.
 from litestar.datastructures import MutableScopeHeaders, ResponseHeader
 from litestar.types import Message, Scope
 
-from services.web.pages import PAGE_POLICY
+from services.web.page_rendering import PAGE_POLICY
 
 SECURITY_HEADERS = [
     ResponseHeader(name="X-Content-Type-Options", value="nosniff"),

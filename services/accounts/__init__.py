@@ -1,0 +1,1 @@
+"""Accounts: passwords, sessions, tokens, invitations and the people who hold them."""

@@ -1,0 +1,1 @@
+"""Delegations and their packs: suggestions, composition, generation jobs, freshness, sharing, reach."""

@@ -1,0 +1,115 @@
+"""Making a delegation's pack document: load what it shows in one language, build it, lay it out, render it."""
+
+import datetime as dt
+
+import anyio.to_thread
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.accounts import UserAccount
+from catalogue.delegations import Delegation
+from catalogue.packs import Pack, kept_in
+from i18n.catalogues import translations
+from i18n.locales import CONTENT_LOCALES
+from services.accounts.accounts import Actor
+from services.delegations import delegations, packs
+from services.delegations.pack import PackContent, build_pack
+from services.documents.cache import DocumentCache
+from services.documents.pipeline import TEMPLATES, DocumentSource, RenderedDocument, loading, stored_pdf
+from services.documents.worker import RenderPool
+from services.errors import InvalidInput
+from services.reading import browsing
+from services.reading.brochures import brochure_for
+from services.view_cache import cached_view
+
+
+async def pack_source(
+    session: AsyncSession, actor: Actor, delegation_id: int, locale: str, base_url: str, now: dt.datetime
+) -> DocumentSource:
+    """The delegation's pack in ``locale``, laid out as HTML with the images it refers to."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    return await source_of(session, delegation, locale, base_url)
+
+
+async def source_of(session: AsyncSession, delegation: Delegation, locale: str, base_url: str) -> DocumentSource:
+    """The pack of ``delegation`` in ``locale``, for whoever was already allowed to see it."""
+    if locale not in CONTENT_LOCALES:
+        raise InvalidInput("lang", f"use one of {', '.join(CONTENT_LOCALES)}")
+    pack_lock = await session.scalar(select(Pack.lock).where(Pack.delegation_id == delegation.id))
+    owner = await session.scalar(select(UserAccount.display_name).where(UserAccount.id == delegation.owner_id))
+    # Every version of the delegation, the pack and the catalogue has its own key: repeated
+    # downloads skip loading and laying out the same pack again.
+    return await _laid_out(session, delegation.id, delegation.lock, pack_lock or 0, owner or "", locale, base_url)
+
+
+@cached_view
+async def _laid_out(
+    session: AsyncSession,
+    delegation_id: int,
+    _delegation_lock: int,
+    _pack_lock: int,
+    owner: str,
+    locale: str,
+    base_url: str,
+) -> DocumentSource:
+    async with loading():
+        return await _layout(session, delegation_id, owner, locale, base_url)
+
+
+async def _layout(session: AsyncSession, delegation_id: int, owner: str, locale: str, base_url: str) -> DocumentSource:
+    delegation = await session.get_one(Delegation, delegation_id)
+    pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
+    record = packs.record_of(pack)
+    # Items left out of this language keep their number in the others, so section numbers agree.
+    kept = kept_in(record, locale)
+    wanted_sites = {item.slug for item in kept if item.kind == "visit_site"}
+    wanted_sites |= {visit.visit_site for day in record.programme for visit in day.visits if visit.visit_site}
+    content = PackContent(
+        brochures={
+            item.slug: await brochure_for(session, item.slug, locale, base_url)
+            for item in kept
+            if item.kind == "solution"
+        },
+        cases={item.slug: await browsing.get_case(session, item.slug, locale) for item in kept if item.kind == "case"},
+        sites={slug: await browsing.get_visit_site(session, slug, locale) for slug in sorted(wanted_sites)},
+        rates=await browsing.list_exchange_rates(session),
+    )
+    documents = translations(locale, "documents")
+    document = await anyio.to_thread.run_sync(build_pack, delegation, record, content, owner, locale, documents.gettext)
+
+    def lay_out() -> str:
+        return TEMPLATES.get_template("pack.html").render(
+            doc=document, _=documents.gettext, ngettext=documents.ngettext, link=lambda reference: reference
+        )
+
+    return DocumentSource(html=await anyio.to_thread.run_sync(lay_out), images=document.images, title=document.title)
+
+
+async def pack_pdf(
+    session: AsyncSession,
+    actor: Actor,
+    delegation_id: int,
+    locale: str,
+    base_url: str,
+    cache: DocumentCache,
+    pool: RenderPool,
+    now: dt.datetime,
+) -> RenderedDocument:
+    """The pack as a tagged PDF from the document cache, rendered first when the cache lacks it."""
+    source = await pack_source(session, actor, delegation_id, locale, base_url, now)
+    return await rendered(session, source, delegation_id, locale, cache, pool)
+
+
+async def rendered(
+    session: AsyncSession,
+    source: DocumentSource,
+    delegation_id: int,
+    locale: str,
+    cache: DocumentCache,
+    pool: RenderPool,
+) -> RenderedDocument:
+    """``source`` as a tagged PDF from the document cache, rendered first when the cache lacks it.
+
+    The session's connection is given back before rendering.
+    """
+    return await stored_pdf(session, source, "pdfua", f"delegation-{delegation_id}-pack", locale, cache, pool)

@@ -1,0 +1,166 @@
+"""Share links: a delegation opens its pack by an unguessable link that expires and can be revoked.
+
+A link carries 256 random bits; only their digest is stored. Downloads are counted per pack,
+language and day, with nothing about who downloaded.
+"""
+
+import datetime as dt
+
+import msgspec
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalogue.delegations import Delegation
+from catalogue.packs import PackDownload, ShareLink
+from services import audit
+from services.accounts.accounts import Actor, digest, new_secret
+from services.delegations import delegations
+from services.errors import InvalidInput, NotFound
+
+MAX_DAYS = 90
+
+
+class LinkInfo(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked: bool
+    allow_download: bool
+
+
+class NewLink(msgspec.Struct, frozen=True, kw_only=True):
+    info: LinkInfo
+    #: Shown once: the address to send the delegation.
+    url: str
+
+
+class DownloadCount(msgspec.Struct, frozen=True, kw_only=True):
+    language: str
+    day: dt.date
+    count: int
+
+
+def _info(link: ShareLink, now: dt.datetime) -> LinkInfo:
+    return LinkInfo(
+        id=link.id,
+        created_at=link.created_at,
+        expires_at=link.expires_at,
+        revoked=link.revoked_at is not None or link.expires_at <= now,
+        allow_download=link.allow_download,
+    )
+
+
+async def create_link(
+    session: AsyncSession,
+    actor: Actor,
+    delegation_id: int,
+    days: int,
+    allow_download: bool,
+    base_url: str,
+    now: dt.datetime,
+) -> NewLink:
+    """A new link to the delegation's pack, valid for ``days``. Commits."""
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput("days", f"a link lasts 1 to {MAX_DAYS} days")
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    secret = new_secret()
+    link = ShareLink(
+        delegation_id=delegation.id,
+        token_digest=digest(secret),
+        created_by_id=actor.id,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+        allow_download=allow_download,
+    )
+    session.add(link)
+    await session.flush()
+    audit.record(session, "share-link-created", now, actor_id=actor.id, target=f"delegation/{delegation.id}")
+    await session.commit()
+    return NewLink(info=_info(link, now), url=f"{base_url}/shared/{secret}")
+
+
+async def links(session: AsyncSession, actor: Actor, delegation_id: int, now: dt.datetime) -> list[LinkInfo]:
+    """The delegation's links, newest first (never their secrets)."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    rows = await session.scalars(
+        select(ShareLink).where(ShareLink.delegation_id == delegation.id).order_by(ShareLink.id.desc())
+    )
+    return [_info(link, now) for link in rows]
+
+
+async def revoke(session: AsyncSession, actor: Actor, delegation_id: int, link_id: int, now: dt.datetime) -> None:
+    """The link stops working at once. Commits."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    changed = await session.execute(
+        update(ShareLink)
+        .where(ShareLink.id == link_id, ShareLink.delegation_id == delegation.id)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound("share link", str(link_id))
+    audit.record(session, "share-link-revoked", now, actor_id=actor.id, target=f"delegation/{delegation.id}")
+    await session.commit()
+
+
+async def opened(session: AsyncSession, secret: str, now: dt.datetime) -> tuple[Delegation, ShareLink]:
+    """The delegation a live link opens; an unknown, expired or revoked link is not found."""
+    found = (
+        (
+            await session.execute(
+                select(Delegation, ShareLink)
+                .join(ShareLink, ShareLink.delegation_id == Delegation.id)
+                .where(
+                    ShareLink.token_digest == digest(secret),
+                    ShareLink.revoked_at.is_(None),
+                    ShareLink.expires_at > now,
+                )
+            )
+        )
+        .tuples()
+        .first()
+    )
+    if found is None:
+        raise NotFound("shared pack", "(link)")
+    return found
+
+
+async def count_download(session: AsyncSession, delegation_id: int, language: str, now: dt.datetime) -> None:
+    """One more opening of the pack in ``language`` today. Commits.
+
+    ``session`` may have read in a transaction that only reads (a download): it is ended first, so
+    that the count begins a transaction of its own, which waits for the write lock when it is busy.
+    """
+    await session.commit()
+    day = now.date()
+    for _attempt in range(3):
+        bumped = await session.execute(
+            update(PackDownload)
+            .where(
+                PackDownload.delegation_id == delegation_id, PackDownload.language == language, PackDownload.day == day
+            )
+            .values(count=PackDownload.count + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if bumped.rowcount == 1:  # type: ignore[attr-defined]
+            await session.commit()
+            return
+        session.add(PackDownload(delegation_id=delegation_id, language=language, day=day, count=1))
+        try:
+            await session.commit()
+            return
+        except IntegrityError:
+            # Another download created today's row first: count on it.
+            await session.rollback()
+
+
+async def downloads(session: AsyncSession, actor: Actor, delegation_id: int, now: dt.datetime) -> list[DownloadCount]:
+    """How often the delegation's pack was opened, per language and day."""
+    delegation = await delegations.load(session, actor, delegation_id, now)
+    rows = await session.scalars(
+        select(PackDownload)
+        .where(PackDownload.delegation_id == delegation.id)
+        .order_by(PackDownload.day, PackDownload.language)
+    )
+    return [DownloadCount(language=row.language, day=row.day, count=row.count) for row in rows]

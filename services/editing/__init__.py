@@ -1,0 +1,1 @@
+"""Editing and review: drafts, approval, versions, images, imports and direct administration."""

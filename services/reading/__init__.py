@@ -1,0 +1,1 @@
+"""Public reading: lists, search, single entries and the solution brochure, in the reader's locale."""

@@ -1,0 +1,69 @@
+"""Making a solution's brochure: load the views, build the document, lay it out as HTML, render it."""
+
+from collections.abc import Callable
+
+import anyio
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from i18n.catalogues import translations
+from services.documents.cache import DocumentCache
+from services.documents.pipeline import TEMPLATES, DocumentSource, RenderedDocument, loading, stored_pdf
+from services.documents.rendering import Variant
+from services.documents.worker import RenderPool
+from services.reading import browsing
+from services.reading.brochure import Brochure, build_brochure
+from services.view_cache import cached_view
+
+
+async def brochure_for(session: AsyncSession, slug: str, locale: str, base_url: str) -> Brochure:
+    """The brochure of the published solution ``slug`` in ``locale``; :class:`NotFound` otherwise."""
+    solution = await browsing.get_solution(session, slug, locale)
+    cases = [await browsing.get_case(session, case.slug, locale) for case in solution.cases]
+    provider = await browsing.get_organisation(session, solution.provider.slug, locale)
+    themes = {theme.slug: theme for theme in await browsing.list_themes(session, locale)}
+    live_url = f"{base_url}/solutions/{slug}?lang={locale}"
+    rates = await browsing.list_exchange_rates(session)
+    gettext = translations(locale, "documents").gettext
+    # Charts and the QR code take a few milliseconds: off the event loop.
+    return await anyio.to_thread.run_sync(
+        build_brochure, solution, cases, provider, themes, locale, live_url, rates, gettext
+    )
+
+
+def _as_is(reference: str) -> str:
+    return reference
+
+
+def lay_out(brochure: Brochure, link: Callable[[str], str] = _as_is) -> DocumentSource:
+    """The brochure's HTML, with its wording in the brochure's locale.
+
+    ``link`` turns the document's references (``asset:NAME``, ``generated:NAME``) into URLs;
+    the renderer resolves them as they are, a browser preview needs real addresses.
+    """
+    gettext = translations(brochure.locale, "documents")
+    html = TEMPLATES.get_template("brochure.html").render(
+        doc=brochure, _=gettext.gettext, ngettext=gettext.ngettext, link=link
+    )
+    return DocumentSource(html=html, images=brochure.images, title=brochure.title.text)
+
+
+@cached_view
+async def brochure_source(session: AsyncSession, slug: str, locale: str, base_url: str) -> DocumentSource:
+    """The laid-out brochure, kept while the catalogue is unchanged so repeated downloads skip the layout."""
+    async with loading():
+        brochure = await brochure_for(session, slug, locale, base_url)
+        return await anyio.to_thread.run_sync(lay_out, brochure)
+
+
+async def brochure_pdf(
+    session: AsyncSession,
+    slug: str,
+    locale: str,
+    variant: Variant,
+    base_url: str,
+    cache: DocumentCache,
+    pool: RenderPool,
+) -> RenderedDocument:
+    """The brochure of ``slug`` as a PDF from the cache, rendered first if the cache lacks it."""
+    source = await brochure_source(session, slug, locale, base_url)
+    return await stored_pdf(session, source, variant, slug, locale, cache, pool)

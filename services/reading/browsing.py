@@ -1,0 +1,328 @@
+"""Reading the public catalogue: lists with filters, search and pages, and single entries."""
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import msgspec
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from catalogue import tables as t
+from catalogue import views as v
+from catalogue.localised import PUBLIC_STATES
+from catalogue.records import is_slug
+from i18n.locales import CONTENT_LOCALES
+from services.errors import InvalidQuery, NotFound
+from services.reading import loaders, presenting
+from services.reading.search import (
+    BODY_WEIGHT,
+    SUMMARY_WEIGHT,
+    TITLE_WEIGHT,
+    MatchSource,
+    column_source,
+    ranked_matches,
+    text_source,
+)
+from services.view_cache import cached_view
+
+#: Largest page a list returns.
+MAX_PER_PAGE = 100
+
+EntryT = TypeVar("EntryT", t.Solution, t.CaseResult, t.Organisation, t.VisitSite)
+ViewT = TypeVar("ViewT")
+
+
+class Filters(msgspec.Struct, frozen=True, kw_only=True):
+    """What a reader narrowed a list down to; every field is optional."""
+
+    q: str | None = None
+    theme: str | None = None
+    #: Kind of the organisation involved: the provider, a partner, the host, or the organisation listed.
+    organisation_kind: str | None = None
+    country: str | None = None
+    available_locale: str | None = None
+    #: Kind of visit site.
+    site_kind: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+_PUBLIC = [state.value for state in PUBLIC_STATES]
+_SOLUTION_SEARCH = [
+    text_source(t.SolutionText, {"title": TITLE_WEIGHT, "summary": SUMMARY_WEIGHT, "description": BODY_WEIGHT})
+]
+_CASE_SEARCH = [
+    text_source(
+        t.CaseText,
+        {"title": TITLE_WEIGHT, "summary": SUMMARY_WEIGHT, "challenge": BODY_WEIGHT, "approach": BODY_WEIGHT},
+    )
+]
+_ORGANISATION_SEARCH = [
+    column_source(t.Organisation.id, t.Organisation.name_folded, TITLE_WEIGHT),
+    text_source(t.OrganisationText, {"description": BODY_WEIGHT}),
+]
+_VISIT_SITE_SEARCH = [
+    text_source(t.VisitSiteText, {"name": TITLE_WEIGHT, "description": BODY_WEIGHT, "how_to_visit": BODY_WEIGHT})
+]
+
+
+def _has_public_text(table: type[t.TextRow], owner_id: Any, field: str, locale: str) -> ColumnElement[bool]:
+    return exists().where(
+        table.owner_id == owner_id,  # type: ignore[attr-defined]
+        table.field == field,
+        table.locale == locale,
+        table.state.in_(_PUBLIC),
+    )
+
+
+async def _check_filters(session: AsyncSession, filters: Filters) -> None:
+    if filters.available_locale is not None and filters.available_locale not in CONTENT_LOCALES:
+        supported = ", ".join(CONTENT_LOCALES)
+        raise InvalidQuery("available_locale", f"{filters.available_locale!r} is not one of {supported}")
+    if filters.theme is None:
+        return
+    exists_theme = is_slug(filters.theme) and await session.scalar(
+        select(t.Theme.id).where(t.Theme.slug == filters.theme)
+    )
+    if not exists_theme:
+        known = ", ".join(await session.scalars(select(t.Theme.slug).order_by(t.Theme.position)))
+        raise InvalidQuery("theme", f"no theme {filters.theme!r}; themes are {known}")
+
+
+class Listing(msgspec.Struct, Generic[EntryT, ViewT], frozen=True):
+    """How one kind of entry is listed: what narrows it, where search looks, what is loaded and shown."""
+
+    model: type[EntryT]
+    conditions: Callable[[Filters], list[ColumnElement[bool]]]
+    search: list[MatchSource]
+    load: tuple[LoaderOption, ...]
+    present: Callable[[EntryT, str], ViewT]
+
+
+async def _page(
+    session: AsyncSession, listing: Listing[EntryT, ViewT], filters: Filters, locale: str, requested: str
+) -> v.Page[ViewT]:
+    """One page of entries meeting ``filters``, best search matches first."""
+    await _check_filters(session, filters)
+    model = listing.model
+    ids = select(model.id).where(*listing.conditions(filters))
+    order: list[Any] = []
+    matches = ranked_matches(filters.q or "", listing.search)
+    if matches is not None:
+        ids = ids.join(matches, matches.c.owner_id == model.id)
+        order.append(matches.c.score.desc())
+    # Byte order on every database, so that both answer with the same order whatever their collation.
+    order.append(model.slug.collate("C") if session.bind.dialect.name == "postgresql" else model.slug)
+    total = await session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    page_ids = list(
+        await session.scalars(
+            ids.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+        )
+    )
+    entries = await session.scalars(select(model).where(model.id.in_(page_ids)).options(*listing.load))
+    loaded = {entry.id: entry for entry in entries}
+    return v.Page(
+        items=[listing.present(loaded[entry_id], locale) for entry_id in page_ids],
+        total=total,
+        page=filters.page,
+        per_page=filters.per_page,
+        pages=math.ceil(total / filters.per_page),
+        locale=locale,
+        requested_locale=requested,
+    )
+
+
+def _solution_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [t.Solution.is_published.is_(True)]
+    if filters.theme:
+        conditions.append(t.Solution.themes.any(t.Theme.slug == filters.theme))
+    if filters.organisation_kind:
+        conditions.append(t.Solution.provider.has(t.Organisation.kind == filters.organisation_kind))
+    if filters.country:
+        in_country = and_(t.CaseResult.country == filters.country, t.CaseResult.is_published)
+        conditions.append(exists().where(
+            t.case_solution.c.solution_id == t.Solution.id,
+            t.case_solution.c.case_id == t.CaseResult.id,
+            in_country,
+        ))  # fmt: skip
+    if filters.available_locale:
+        conditions.append(_has_public_text(t.SolutionText, t.Solution.id, "title", filters.available_locale))
+    return conditions
+
+
+def _case_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [t.CaseResult.is_published.is_(True)]
+    if filters.theme:
+        themed = and_(t.Solution.is_published.is_(True), t.Solution.themes.any(t.Theme.slug == filters.theme))
+        conditions.append(t.CaseResult.solutions.any(themed))
+    if filters.organisation_kind:
+        partner_kind = t.CasePartner.organisation.has(t.Organisation.kind == filters.organisation_kind)
+        conditions.append(t.CaseResult.partners.any(partner_kind))
+    if filters.country:
+        conditions.append(t.CaseResult.country == filters.country)
+    if filters.available_locale:
+        conditions.append(_has_public_text(t.CaseText, t.CaseResult.id, "title", filters.available_locale))
+    return conditions
+
+
+def _organisation_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.organisation_kind:
+        conditions.append(t.Organisation.kind == filters.organisation_kind)
+    if filters.country:
+        conditions.append(t.Organisation.country == filters.country)
+    if filters.theme:
+        provides = select(t.Solution.id).where(
+            t.Solution.provider_id == t.Organisation.id,
+            t.Solution.is_published,
+            t.Solution.themes.any(t.Theme.slug == filters.theme),
+        )
+        conditions.append(provides.exists())
+    if filters.available_locale:
+        conditions.append(
+            _has_public_text(t.OrganisationText, t.Organisation.id, "description", filters.available_locale)
+        )
+    return conditions
+
+
+def _visit_site_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.site_kind:
+        conditions.append(t.VisitSite.kind == filters.site_kind)
+    if filters.country:
+        conditions.append(t.VisitSite.country == filters.country)
+    if filters.organisation_kind:
+        conditions.append(t.VisitSite.host.has(t.Organisation.kind == filters.organisation_kind))
+    if filters.theme:
+        themed_solution = and_(t.Solution.is_published.is_(True), t.Solution.themes.any(t.Theme.slug == filters.theme))
+        themed = and_(t.CaseResult.is_published.is_(True), t.CaseResult.solutions.any(themed_solution))
+        conditions.append(t.VisitSite.cases.any(themed))
+    if filters.available_locale:
+        conditions.append(_has_public_text(t.VisitSiteText, t.VisitSite.id, "name", filters.available_locale))
+    return conditions
+
+
+SOLUTIONS = Listing(
+    t.Solution, _solution_conditions, _SOLUTION_SEARCH, loaders.SOLUTION_SUMMARY, presenting.solution_summary
+)
+CASES = Listing(t.CaseResult, _case_conditions, _CASE_SEARCH, loaders.CASE_SUMMARY, presenting.case_summary)
+ORGANISATIONS = Listing(
+    t.Organisation,
+    _organisation_conditions,
+    _ORGANISATION_SEARCH,
+    loaders.ORGANISATION,
+    presenting.organisation_summary,
+)
+VISIT_SITES = Listing(
+    t.VisitSite, _visit_site_conditions, _VISIT_SITE_SEARCH, loaders.VISIT_SITE, presenting.visit_site_view
+)
+
+
+@cached_view
+async def list_solutions(
+    session: AsyncSession, filters: Filters, locale: str, requested: str
+) -> v.Page[v.SolutionSummary]:
+    """Published solutions meeting ``filters``, resolved for ``locale``."""
+    return await _page(session, SOLUTIONS, filters, locale, requested)
+
+
+@cached_view
+async def list_cases(session: AsyncSession, filters: Filters, locale: str, requested: str) -> v.Page[v.CaseSummary]:
+    """Published case results meeting ``filters``, resolved for ``locale``."""
+    return await _page(session, CASES, filters, locale, requested)
+
+
+@cached_view
+async def list_organisations(
+    session: AsyncSession, filters: Filters, locale: str, requested: str
+) -> v.Page[v.OrganisationSummary]:
+    """Organisations meeting ``filters``, resolved for ``locale``."""
+    return await _page(session, ORGANISATIONS, filters, locale, requested)
+
+
+@cached_view
+async def list_visit_sites(
+    session: AsyncSession, filters: Filters, locale: str, requested: str
+) -> v.Page[v.VisitSiteView]:
+    """Visit sites meeting ``filters``, resolved for ``locale``."""
+    return await _page(session, VISIT_SITES, filters, locale, requested)
+
+
+@cached_view
+async def list_exchange_rates(session: AsyncSession) -> list[v.ExchangeRateView]:
+    """Every stored exchange rate, newest first."""
+    rates = await session.scalars(select(t.ExchangeRate).order_by(t.ExchangeRate.as_of.desc(), t.ExchangeRate.id))
+    return [v.ExchangeRateView(base=r.base, quote=r.quote, rate=r.rate, as_of=r.as_of, source=r.source) for r in rates]
+
+
+@cached_view
+async def list_themes(session: AsyncSession, locale: str) -> list[v.ThemeView]:
+    """Every theme of the taxonomy, in its managed order."""
+    themes = await session.scalars(select(t.Theme).order_by(t.Theme.position, t.Theme.slug).options(*loaders.THEME))
+    return [presenting.theme_view(theme, locale) for theme in themes]
+
+
+async def _one(
+    session: AsyncSession, model: type[EntryT], kind: str, slug: str, load: tuple[LoaderOption, ...], *conditions: Any
+) -> EntryT:
+    if not is_slug(slug):
+        raise NotFound(kind, slug)
+    entry = await session.scalar(select(model).where(model.slug == slug, *conditions).options(*load))
+    if entry is None:
+        raise NotFound(kind, slug)
+    return entry
+
+
+def _published_cases(cases: Sequence[t.CaseResult]) -> list[t.CaseResult]:
+    return sorted((case for case in cases if case.is_published), key=lambda case: case.slug)
+
+
+@cached_view
+async def get_solution(session: AsyncSession, slug: str, locale: str) -> v.SolutionDetail:
+    """One published solution with its case results; :class:`NotFound` otherwise."""
+    solution = await _one(session, t.Solution, "solution", slug, loaders.SOLUTION_DETAIL, t.Solution.is_published)
+    cases = await session.scalars(
+        select(t.CaseResult)
+        .where(t.CaseResult.solutions.any(t.Solution.id == solution.id))
+        .options(*loaders.CASE_SUMMARY)
+    )
+    return presenting.solution_detail(solution, _published_cases(list(cases)), locale)
+
+
+@cached_view
+async def get_case(session: AsyncSession, slug: str, locale: str) -> v.CaseDetail:
+    """One published case result with outcomes, partners and cost; :class:`NotFound` otherwise."""
+    case = await _one(session, t.CaseResult, "case", slug, loaders.CASE_DETAIL, t.CaseResult.is_published)
+    sites = await session.scalars(
+        select(t.VisitSite)
+        .where(t.VisitSite.cases.any(t.CaseResult.id == case.id))
+        .order_by(t.VisitSite.slug)
+        .options(*loaders.VISIT_SITE_REF)
+    )
+    return presenting.case_detail(case, list(sites), locale)
+
+
+@cached_view
+async def get_organisation(session: AsyncSession, slug: str, locale: str) -> v.OrganisationDetail:
+    """One organisation with the solutions it provides and the cases it took part in."""
+    org = await _one(session, t.Organisation, "organisation", slug, loaders.ORGANISATION)
+    solutions = await session.scalars(
+        select(t.Solution)
+        .where(t.Solution.provider_id == org.id, t.Solution.is_published)
+        .order_by(t.Solution.slug)
+        .options(*loaders.SOLUTION_REF)
+    )
+    cases = await session.scalars(
+        select(t.CaseResult)
+        .where(t.CaseResult.partners.any(t.CasePartner.organisation_id == org.id))
+        .options(*loaders.CASE_REF)
+    )
+    return presenting.organisation_detail(org, list(solutions), _published_cases(list(cases)), locale)
+
+
+@cached_view
+async def get_visit_site(session: AsyncSession, slug: str, locale: str) -> v.VisitSiteView:
+    """One visit site; :class:`NotFound` otherwise."""
+    return presenting.visit_site_view(await _one(session, t.VisitSite, "visit site", slug, loaders.VISIT_SITE), locale)

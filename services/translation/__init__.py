@@ -1,0 +1,1 @@
+"""Translation: states, completeness, files for translators, requests and the glossary."""

@@ -1,0 +1,1 @@
+"""Routes of the accounts feature: sign-in pages and the accounts API."""

@@ -1,0 +1,1 @@
+"""Routes of public reading: pages, the catalogue API and brochure downloads."""

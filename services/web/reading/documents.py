@@ -1,0 +1,109 @@
+"""Brochures for download (PDF) and for preview in the browser (HTML)."""
+
+import base64
+import mimetypes
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, QueryParameter
+from litestar.response import File
+
+from i18n.locales import CONTENT_LOCALES, is_well_formed, negotiate, parse_accept_language
+from services.documents.rendering import Variant
+from services.errors import InvalidQuery
+from services.reading.brochures import brochure_for, brochure_pdf, lay_out
+from services.web.dependencies import Session
+from services.web.problems import PROBLEM_JSON, ProblemDetails
+
+DocumentLang = Annotated[
+    str | None,
+    QueryParameter(
+        description=f"Locale of the brochure, one of {', '.join(CONTENT_LOCALES)}; by default from Accept-Language.",
+        max_length=35,
+    ),
+]
+VariantParameter = Annotated[
+    Variant, QueryParameter(description="`pdfua` (tagged PDF/UA-1, the default) or `pdfa` (PDF/A-3b).")
+]
+#: The preview runs no script and loads only the catalogue's own stylesheet and inline images.
+PREVIEW_POLICY = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+_PROBLEMS = {
+    status: ResponseSpec(ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False)
+    for status, description in (
+        (400, "The locale or variant is not supported."),
+        (404, "No published solution has this slug."),
+        (500, "The brochure could not be rendered; nothing was stored."),
+    )
+}
+
+
+def _document_locale(request: Request[Any, Any, Any], lang: str | None) -> str:
+    """The brochure's locale: ``lang`` when it names a supported locale, else the reader's preference."""
+    if lang is not None:
+        chosen = negotiate([lang], CONTENT_LOCALES) if is_well_formed(lang) else None
+        if chosen is None:
+            supported = ", ".join(CONTENT_LOCALES)
+            raise InvalidQuery("lang", f"brochures are made in {supported}, not {lang!r}")
+        return chosen
+    preferred = parse_accept_language(request.headers.get("accept-language", ""))
+    return negotiate([request.cookies.get("lang", ""), *preferred], CONTENT_LOCALES) or "en"
+
+
+def _disposition(slug: str, locale: str, title: str) -> str:
+    """``attachment`` with an ASCII file name and the title as an RFC 6266 UTF-8 file name."""
+    readable = "".join(char for char in title if char.isprintable() and char not in '\\/:*?"<>|')[:120].strip()
+    return f"attachment; filename=\"{slug}-{locale}.pdf\"; filename*=UTF-8''{quote(readable or slug)}.pdf"
+
+
+@get("/solutions/{slug:str}/brochure.pdf", tags=["documents"], responses=_PROBLEMS)
+async def brochure_download(
+    request: Request[Any, Any, Any],
+    db_session: Session,
+    slug: FromPath[str],
+    lang: DocumentLang = None,
+    variant: VariantParameter = "pdfua",
+) -> File:
+    """The solution's brochure as a PDF in the reader's language, rendered once and then served from the cache."""
+    locale = _document_locale(request, lang)
+    state = request.app.state
+    document = await brochure_pdf(
+        db_session, slug, locale, variant, state.settings.base_url, state.document_cache, state.render_pool
+    )
+    return File(
+        path=document.path,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": _disposition(slug, locale, document.title),
+            "ETag": f'"{document.key}"',
+            "Content-Language": locale,
+            "Vary": "Accept-Language, Cookie",
+        },
+    )
+
+
+@get("/solutions/{slug:str}/brochure", tags=["documents"], responses=_PROBLEMS, include_in_schema=True)
+async def brochure_preview(
+    request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: DocumentLang = None
+) -> Response[str]:
+    """The brochure as an HTML page, for a look before downloading."""
+    locale = _document_locale(request, lang)
+    brochure = await brochure_for(db_session, slug, locale, request.app.state.settings.base_url)
+
+    def link(reference: str) -> str:
+        scheme, _, name = reference.partition(":")
+        if scheme == "generated":
+            mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return f"data:{mime};base64,{base64.b64encode(brochure.images[name]).decode()}"
+        return f"/documents/assets/{quote(name)}"
+
+    source = lay_out(brochure, link)
+    return Response(
+        source.html,
+        media_type=MediaType.HTML,
+        headers={"Content-Language": locale, "Content-Security-Policy": PREVIEW_POLICY},
+    )

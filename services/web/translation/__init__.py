@@ -1,0 +1,1 @@
+"""Routes of translation: the translation and translation-request APIs."""
