@@ -98,6 +98,10 @@ class RenderPool:
                 initializer=_start_worker,
                 initargs=(os.getpid(), self.niceness),
             )
+            # Start every process now, together: one started later, during a burst of downloads,
+            # would import the renderer at full priority before lowering it, while readers wait.
+            for _ in range(self.workers):
+                self._executor.submit(os.getpid)
         return self._executor
 
     def retry_after(self) -> int:
