@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from catalogue.database import async_engine
-from i18n.locales import CONTENT_LOCALES
+from i18n.locales import CONTENT_LOCALES, Locale, NotALanguageTag, UnsupportedLocale, parse_locale
 from services.accounts import people
 from services.documents.cache import document_cache_for
 from services.documents.rendering import Variant, render_pdf
@@ -73,6 +73,14 @@ async def share_files(settings: Settings) -> tuple[int, int] | None:
         await engine.dispose()
 
 
+def _named_locale(tag: str) -> Locale:
+    """``--lang``, read as every surface reads a language it names (``de-AT`` is ``de``)."""
+    try:
+        return parse_locale(tag)
+    except (NotALanguageTag, UnsupportedLocale) as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m services.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -85,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--data", type=Path)
     brochure_parser = commands.add_parser("brochure", help="write a solution's brochure to a PDF file")
     brochure_parser.add_argument("slug", help="the solution's slug")
-    brochure_parser.add_argument("--lang", default="en", choices=CONTENT_LOCALES, help="the brochure's locale")
+    brochure_parser.add_argument(
+        "--lang", default="en", type=_named_locale, help=f"the brochure's locale, one of {', '.join(CONTENT_LOCALES)}"
+    )
     brochure_parser.add_argument("--variant", default="pdfua", choices=["pdfua", "pdfa"])
     brochure_parser.add_argument("--output", type=Path, help="file to write (default: SLUG-LANG.pdf)")
     admin_parser = commands.add_parser("create-admin", help="create an administrator account that can sign in")

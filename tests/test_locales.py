@@ -2,9 +2,17 @@
 
 import pytest
 
-from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, fallback_chain, negotiate, parse_accept_language
-from services.errors import InvalidQuery
-from services.web.locale import choose_locale
+from i18n.locales import (
+    CONTENT_LOCALES,
+    INTERFACE_LOCALES,
+    NotALanguageTag,
+    UnsupportedLocale,
+    closest,
+    fallback_chain,
+    negotiate,
+    parse_accept_language,
+    parse_locale,
+)
 
 
 def test_seventeen_content_locales() -> None:
@@ -25,8 +33,31 @@ def test_seventeen_content_locales() -> None:
         (["nb-NO"], "nb"),
     ],
 )
-def test_negotiate_by_tag_then_language(preferred: list[str], expected: str | None) -> None:
-    assert negotiate(preferred, CONTENT_LOCALES) == expected
+def test_the_closest_locale_by_tag_then_language(preferred: list[str], expected: str | None) -> None:
+    assert closest(preferred, CONTENT_LOCALES) == expected
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"), [("de-AT", "de"), ("DE", "de"), ("zh-Hans", "zh"), ("pt_BR", "pt"), ("nn", "nb")]
+)
+def test_a_tag_names_its_locale_whatever_its_case_region_or_script(tag: str, expected: str) -> None:
+    assert parse_locale(tag) == expected
+
+
+@pytest.mark.parametrize("tag", ["zz", "sr-Latn", "tlh"])
+def test_a_tag_naming_no_supported_locale_is_refused_when_named(tag: str) -> None:
+    with pytest.raises(UnsupportedLocale):
+        parse_locale(tag)
+    with pytest.raises(UnsupportedLocale):
+        parse_locale("sv", INTERFACE_LOCALES)
+
+
+@pytest.mark.parametrize("tag", ["<script>", "12", "de--AT", "", "d"])
+def test_what_is_no_language_tag_is_refused_by_both_rules(tag: str) -> None:
+    with pytest.raises(NotALanguageTag):
+        parse_locale(tag)
+    with pytest.raises(NotALanguageTag):
+        negotiate(tag, None, None, CONTENT_LOCALES)
 
 
 def test_accept_language_is_ordered_by_quality() -> None:
@@ -40,16 +71,11 @@ def test_fallback_chain_is_locale_english_source() -> None:
 
 
 def test_query_beats_cookie_beats_header() -> None:
-    assert choose_locale("de", "da", "en", INTERFACE_LOCALES) == ("de", "de")
-    assert choose_locale(None, "da", "de", INTERFACE_LOCALES) == ("da", "da")
-    assert choose_locale(None, None, "de-CH, en;q=0.5", INTERFACE_LOCALES) == ("de", "de")
-    assert choose_locale(None, "xx", None, INTERFACE_LOCALES) == ("en", "en")
+    assert negotiate("de", "da", "en", INTERFACE_LOCALES) == ("de", "de")
+    assert negotiate(None, "da", "de", INTERFACE_LOCALES) == ("da", "da")
+    assert negotiate(None, None, "de-CH, en;q=0.5", INTERFACE_LOCALES) == ("de", "de")
+    assert negotiate(None, "xx", None, INTERFACE_LOCALES) == ("en", "en")
 
 
 def test_unsupported_query_locale_is_served_in_english_and_says_so() -> None:
-    assert choose_locale("tlh", None, "da", INTERFACE_LOCALES) == ("en", "tlh")
-
-
-def test_malformed_query_locale_is_refused() -> None:
-    with pytest.raises(InvalidQuery):
-        choose_locale("<script>", None, None, INTERFACE_LOCALES)
+    assert negotiate("tlh", None, "da", INTERFACE_LOCALES) == ("en", "tlh")

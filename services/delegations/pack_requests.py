@@ -6,6 +6,7 @@ a request inserts its job only if none waits, then reads which one does.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,7 +34,7 @@ def _abandoned(render: PackRender, now: dt.datetime, timeout: float) -> bool:
 
 
 async def request(
-    session: AsyncSession, actor: Actor, delegation_id: int, languages: list[str], now: dt.datetime, timeout: float
+    session: AsyncSession, actor: Actor, delegation_id: int, languages: Sequence[str], now: dt.datetime, timeout: float
 ) -> tuple[list[RenderView], list[int]]:
     """Have the pack generated in each of ``languages``; commits.
 

@@ -19,7 +19,7 @@ from catalogue.localised import LocalisedText, fingerprint, resolve
 from catalogue.revision import current_revision
 from catalogue.texts import fields_of
 from catalogue.vocabulary import Role, TranslationState
-from i18n.locales import CONTENT_LOCALES
+from i18n.locales import CONTENT_LOCALES, Locale
 from services import audit
 from services.accounts.accounts import Actor
 from services.editing import editing
@@ -101,16 +101,16 @@ class EntryCompleteness(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     source_locale: str
     #: Per locale, the share of the entry's texts with an approved translation, 0 to 100.
-    percent: dict[str, int]
+    percent: dict[Locale, int]
     #: Per locale, how many texts are outdated.
-    outdated: dict[str, int]
+    outdated: dict[Locale, int]
 
 
 class Completeness(msgspec.Struct, frozen=True, kw_only=True):
     locales: list[str]
     entries: list[EntryCompleteness]
     #: Per locale, over every text of every entry listed.
-    total: dict[str, int]
+    total: dict[Locale, int]
 
 
 def _percent(part: int, whole: int) -> int:

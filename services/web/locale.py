@@ -1,27 +1,49 @@
-"""Choosing the locale a request is answered in."""
+"""The language policy at the web edge: a reader's locale, or the locale a parameter names.
 
-from i18n.locales import FALLBACK_LOCALE, is_well_formed, negotiate, parse_accept_language
+Every route takes the language as a plain string and reads it here, so that ``de-AT``, ``DE`` and
+``zz`` mean the same on every route (see :mod:`i18n.locales` and the table in the README).
+"""
+
+from typing import Any
+
+from litestar import Request
+
+from i18n.locales import (
+    CONTENT_LOCALES,
+    Locale,
+    NotALanguageTag,
+    UnsupportedLocale,
+    negotiate,
+    parse_locale,
+)
 from services.errors import InvalidQuery
 
+#: The cookie that keeps a reader's language from page to page.
+LOCALE_COOKIE = "lang"
 
-def choose_locale(
-    lang: str | None, cookie: str | None, accept_language: str | None, available: tuple[str, ...]
-) -> tuple[str, str]:
-    """``(served, requested)``: the locale to answer in and the one the request asked for.
 
-    ``lang`` wins, then the cookie, then ``Accept-Language``, then English. A well-formed but
-    unsupported ``lang`` is answered in its closest supported locale (or English); a malformed
-    one is refused, since it cannot be a language tag at all.
+def reader_locale(
+    asked: str | None,
+    request: Request[Any, Any, Any] | None,
+    available: tuple[Locale, ...] = CONTENT_LOCALES,
+    *,
+    cookie: bool = True,
+) -> tuple[Locale, str]:
+    """``(served, requested)`` for a reader: ``asked``, else the cookie, else ``Accept-Language``, else English.
+
+    A tag naming no locale of ``available`` is answered in English; a value that is no language tag is refused.
     """
-    if lang is not None:
-        if not is_well_formed(lang):
-            raise InvalidQuery("lang", f"{lang!r} is not a language tag such as 'da', 'de' or 'pt-BR'")
-        return negotiate([lang], available) or FALLBACK_LOCALE, lang
-    if cookie and cookie in available:
-        return cookie, cookie
-    if accept_language:
-        preferred = parse_accept_language(accept_language)
-        chosen = negotiate(preferred, available)
-        if chosen:
-            return chosen, chosen
-    return FALLBACK_LOCALE, FALLBACK_LOCALE
+    remembered = request.cookies.get(LOCALE_COOKIE) if request is not None and cookie else None
+    accept_language = request.headers.get("accept-language") if request is not None else None
+    try:
+        return negotiate(asked, remembered, accept_language, available)
+    except NotALanguageTag as error:
+        raise InvalidQuery("lang", str(error)) from error
+
+
+def named_locale(asked: str, available: tuple[Locale, ...] = CONTENT_LOCALES, *, parameter: str = "lang") -> Locale:
+    """The locale of ``available`` that the parameter ``asked`` names; refused when it names none."""
+    try:
+        return parse_locale(asked, available)
+    except (NotALanguageTag, UnsupportedLocale) as error:
+        raise InvalidQuery(parameter, str(error)) from error

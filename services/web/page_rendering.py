@@ -1,5 +1,6 @@
 """Rendering pages: one template environment, the reader's locale, the page frame and error pages."""
 
+import contextlib
 import functools
 import inspect
 import logging
@@ -14,12 +15,18 @@ from litestar.datastructures import Cookie
 from catalogue import richtext
 from i18n import formatting, labels, workflow_labels
 from i18n.catalogues import translations
-from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name, is_well_formed, negotiate
+from i18n.locales import (
+    INTERFACE_LOCALES,
+    NotALanguageTag,
+    UnsupportedLocale,
+    display_name,
+    is_well_formed,
+    parse_locale,
+)
 from services.web.auth import page_csrf
-from services.web.locale import choose_locale
+from services.web.locale import LOCALE_COOKIE, reader_locale
 
 WEB_DIR = Path(__file__).resolve().parent
-LOCALE_COOKIE = "lang"
 #: Pages load nothing but the catalogue's own stylesheet, run no script and are never framed.
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -70,20 +77,17 @@ def content_locale(request: Request[Any, Any, Any]) -> str:
     interface in the closest interface language.
     """
     lang = last_value(request, "lang")
-    if lang is not None and is_well_formed(lang):
-        chosen = negotiate([lang], CONTENT_LOCALES)
-        if chosen is not None:
-            return chosen
+    if lang is not None:
+        with contextlib.suppress(NotALanguageTag, UnsupportedLocale):
+            return parse_locale(lang)
     return page_locale(request)[0]
 
 
 def _choose_page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
     lang = last_value(request, "lang")
     if lang is not None and not is_well_formed(lang):
-        lang = None
-    locale, _ = choose_locale(
-        lang, request.cookies.get(LOCALE_COOKIE), request.headers.get("accept-language"), INTERFACE_LOCALES
-    )
+        lang = None  # a garbled link still opens the page, in the reader's usual language
+    locale, _ = reader_locale(lang, request, INTERFACE_LOCALES)
     return locale, lang is not None
 
 

@@ -10,7 +10,7 @@ from litestar.response import File
 
 from catalogue.delegations import DelegationRecord
 from catalogue.packs import PackRecord
-from i18n.locales import INTERFACE_LOCALES, negotiate
+from i18n.locales import INTERFACE_LOCALES
 from services.delegations import (
     delegations,
     pack_freshness,
@@ -26,6 +26,7 @@ from services.delegations.packs import LanguageReadiness, PackView
 from services.delegations.suggestions import Suggestions
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
+from services.web.locale import named_locale, reader_locale
 from services.web.problems import problem_spec, shared_problems
 
 IfMatch = Annotated[
@@ -34,8 +35,8 @@ IfMatch = Annotated[
         name="If-Match", description="The delegation's ETag; 428 without it, 412 when stale.", required=False
     ),
 ]
-ReasonLang = Annotated[str, QueryParameter(description="Language of the reasons and titles.", pattern=r"^[a-z]{2}$")]
-PackLang = Annotated[str, QueryParameter(description="The pack's language (a content locale).", pattern=r"^[a-z]{2}$")]
+ReasonLang = Annotated[str, QueryParameter(description="Language of the reasons and titles.", max_length=35)]
+PackLang = Annotated[str, QueryParameter(description="The pack's language (a content locale).", max_length=35)]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -148,6 +149,7 @@ class DelegationsApi(Controller):
     ) -> File:
         """Rendered once per content and language; later downloads come from the document cache."""
         state = request.app.state
+        lang = named_locale(lang)
         document = await pack_service.pack_pdf(
             db_session,
             actor,
@@ -227,7 +229,8 @@ class DelegationsApi(Controller):
     ) -> Response[list[pack_jobs.RenderView]]:
         """One job per language; a language whose job is still queued keeps it. Watch them at `GET …/renders`."""
         timeout = request.app.state.settings.render_timeout_seconds
-        views, new = await pack_requests.request(db_session, actor, delegation_id, data.languages, now(), timeout)
+        languages = [named_locale(language, parameter="languages") for language in data.languages]
+        views, new = await pack_requests.request(db_session, actor, delegation_id, languages, now(), timeout)
         for render_id in new:
             await request.app.state.pack_jobs.submit(render_id)
         return Response(views, status_code=202, headers=NO_STORE)
@@ -285,4 +288,4 @@ class DelegationsApi(Controller):
 
 
 def _locale(lang: str) -> str:
-    return negotiate([lang], INTERFACE_LOCALES) or "en"
+    return reader_locale(lang, None, INTERFACE_LOCALES)[0]

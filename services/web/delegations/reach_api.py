@@ -6,16 +6,14 @@ from litestar import Controller, Response, get
 from litestar.di import Provide
 from litestar.params import FromPath, QueryParameter
 
-from i18n.locales import CONTENT_LOCALES, negotiate
 from services.delegations import reach
 from services.delegations.reach import Reach
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
+from services.web.locale import reader_locale
 from services.web.problems import problem_spec
 
-ReachLang = Annotated[
-    str, QueryParameter(description="Language of the titles and country names.", pattern=r"^[a-z]{2}$")
-]
+ReachLang = Annotated[str, QueryParameter(description="Language of the titles and country names.", max_length=35)]
 
 
 class ReachApi(Controller):
@@ -43,6 +41,6 @@ class ReachApi(Controller):
         A pack counts once per delegation when one of its renders finished; nothing about the
         delegations themselves is shown.
         """
-        locale = negotiate([lang], CONTENT_LOCALES) or "en"
+        locale, _ = reader_locale(lang, None)
         found = await reach.organisation_reach(db_session, actor, slug, locale, now())
         return Response(found, headers={"Cache-Control": "no-store"})

@@ -11,6 +11,7 @@ from services.delegations import pack_freshness, pack_service, packs, sharing
 from services.errors import NotFound
 from services.web.auth import now
 from services.web.dependencies import Session
+from services.web.locale import named_locale
 from services.web.page_rendering import page_locale, render
 
 #: A share link's address must not travel on to other sites, and is not for search engines.
@@ -44,9 +45,10 @@ async def shared_pack(
     request: Request[Any, Any, Any],
     db_session: Session,
     secret: FromPath[str],
-    lang: Annotated[str, QueryParameter(pattern=r"^[a-z]{2}$")],
+    lang: Annotated[str, QueryParameter(max_length=35)],
 ) -> File:
     delegation, link = await sharing.opened(db_session, secret, now())
+    lang = named_locale(lang)
     if lang not in delegation.languages:
         raise NotFound("pack language", lang)
     state = request.app.state

@@ -23,6 +23,7 @@ from services.errors import InvalidInput
 from services.translation import translation_work
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
+from services.web.locale import named_locale
 from services.web.problems import problem_spec
 
 IfMatch = Annotated[
@@ -41,7 +42,7 @@ IfNoneMatch = Annotated[
     HeaderParameter(name="If-None-Match", description="`*` to create a new entry at this slug.", required=False),
 ]
 SourceLocale = Annotated[
-    str, QueryParameter(description="For a new entry: the language it is written in.", pattern=r"^[a-z]{2}$")
+    str, QueryParameter(description="For a new entry: the language it is written in.", max_length=35)
 ]
 OwnerOrganisation = Annotated[
     str | None,
@@ -136,6 +137,7 @@ class _EntryEditing(Controller):
         """
         entry_kind = self.kind
         if if_none_match == "*" and if_match is None:
+            source_locale = named_locale(source_locale, parameter="source_locale")
             content = await _content(request, entry_kind)
             created = await editing.create_entry(
                 db_session,

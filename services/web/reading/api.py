@@ -17,7 +17,7 @@ from services.reading import browsing
 from services.reading.browsing import MAX_PER_PAGE, Filters
 from services.web.dependencies import Session
 from services.web.editing.administration_api import AdministrationRoutes
-from services.web.locale import choose_locale
+from services.web.locale import reader_locale
 from services.web.problems import PROBLEM_JSON, ProblemDetails
 
 Lang = Annotated[
@@ -90,7 +90,7 @@ class Reader(msgspec.Struct, frozen=True):
 
 
 async def provide_reader(request: Request[Any, Any, Any], lang: Lang = None) -> Reader:
-    locale, requested = choose_locale(lang, None, request.headers.get("accept-language"), CONTENT_LOCALES)
+    locale, requested = reader_locale(lang, request, cookie=False)
     return Reader(locale=locale, requested=requested)
 
 

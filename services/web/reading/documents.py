@@ -10,11 +10,11 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from litestar.response import File
 
-from i18n.locales import CONTENT_LOCALES, is_well_formed, negotiate, parse_accept_language
+from i18n.locales import CONTENT_LOCALES
 from services.documents.rendering import Variant
-from services.errors import InvalidQuery
 from services.reading.brochures import brochure_for, brochure_pdf, lay_out
 from services.web.dependencies import Session
+from services.web.locale import reader_locale
 from services.web.problems import PROBLEM_JSON, ProblemDetails
 
 DocumentLang = Annotated[
@@ -42,18 +42,6 @@ _PROBLEMS = {
 }
 
 
-def _document_locale(request: Request[Any, Any, Any], lang: str | None) -> str:
-    """The brochure's locale: ``lang`` when it names a supported locale, else the reader's preference."""
-    if lang is not None:
-        chosen = negotiate([lang], CONTENT_LOCALES) if is_well_formed(lang) else None
-        if chosen is None:
-            supported = ", ".join(CONTENT_LOCALES)
-            raise InvalidQuery("lang", f"brochures are made in {supported}, not {lang!r}")
-        return chosen
-    preferred = parse_accept_language(request.headers.get("accept-language", ""))
-    return negotiate([request.cookies.get("lang", ""), *preferred], CONTENT_LOCALES) or "en"
-
-
 def _disposition(slug: str, locale: str, title: str) -> str:
     """``attachment`` with an ASCII file name and the title as an RFC 6266 UTF-8 file name."""
     readable = "".join(char for char in title if char.isprintable() and char not in '\\/:*?"<>|')[:120].strip()
@@ -69,7 +57,7 @@ async def brochure_download(
     variant: VariantParameter = "pdfua",
 ) -> File:
     """The solution's brochure as a PDF in the reader's language, rendered once and then served from the cache."""
-    locale = _document_locale(request, lang)
+    locale, _ = reader_locale(lang, request)
     state = request.app.state
     document = await brochure_pdf(
         db_session, slug, locale, variant, state.settings.base_url, state.document_cache, state.render_pool
@@ -91,7 +79,7 @@ async def brochure_preview(
     request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: DocumentLang = None
 ) -> Response[str]:
     """The brochure as an HTML page, for a look before downloading."""
-    locale = _document_locale(request, lang)
+    locale, _ = reader_locale(lang, request)
     brochure = await brochure_for(db_session, slug, locale, request.app.state.settings.base_url)
 
     def link(reference: str) -> str:

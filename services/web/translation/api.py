@@ -11,13 +11,14 @@ from services.translation.translation_files import TranslationFile, from_po, fro
 from services.translation.translation_work import Completeness, ImportResult
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
+from services.web.locale import named_locale, reader_locale
 from services.web.problems import problem_spec, shared_problems
 
 Format = Annotated[
     Literal["xliff", "po"], QueryParameter(name="format", description="`xliff` (XLIFF 2.0) or `po` (gettext).")
 ]
-Target = Annotated[str, QueryParameter(description="The locale translated into, such as `de`.", pattern=r"^[a-z]{2}$")]
-TitleLang = Annotated[str, QueryParameter(description="Locale to give entry titles in.", pattern=r"^[a-z]{2}$")]
+Target = Annotated[str, QueryParameter(description="The locale translated into, such as `de`.", max_length=35)]
+TitleLang = Annotated[str, QueryParameter(description="Locale to give entry titles in.", max_length=35)]
 MEDIA_TYPES = {"xliff": "application/xliff+xml", "po": "text/x-gettext-translation"}
 MAX_FILE_BYTES = 5_000_000
 
@@ -47,7 +48,7 @@ class TranslationsApi(Controller):
         self, db_session: Session, actor: SignedIn, lang: TitleLang = "en"
     ) -> Response[Completeness]:
         """Per entry the account may edit and per locale, the share of texts with an approved translation."""
-        report = await translation_work.completeness(db_session, actor, lang)
+        report = await translation_work.completeness(db_session, actor, reader_locale(lang, None)[0])
         return Response(report, headers={"Cache-Control": "no-store"})
 
     @get("/export", summary="Export a translation file", media_type="application/octet-stream")
@@ -55,6 +56,7 @@ class TranslationsApi(Controller):
         self, db_session: Session, actor: SignedIn, target: Target, file_format: Format = "xliff"
     ) -> Response[bytes]:
         """Every text the account may edit, with its translation into `target`, in XLIFF 2.0 or PO."""
+        target = named_locale(target, parameter="target")
         file = await translation_work.export_file(db_session, actor, target, now())
         name = f"catalogue-{file.source_locale}-{target}.{'xlf' if file_format == 'xliff' else 'po'}"
         return Response(

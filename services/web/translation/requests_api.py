@@ -10,15 +10,15 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from catalogue.records import LocaleCode, Record, Slug
-from i18n.locales import CONTENT_LOCALES, negotiate
 from services.accounts import people
 from services.translation import translation_requests
 from services.translation.translation_requests import RequestView
 from services.web.auth import SIGNED_IN, now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
+from services.web.locale import reader_locale
 from services.web.problems import problem_spec
 
-TitleLang = Annotated[str, QueryParameter(description="Language to give entry titles in.", pattern=r"^[a-z]{2}$")]
+TitleLang = Annotated[str, QueryParameter(description="Language to give entry titles in.", max_length=35)]
 NO_STORE = {"Cache-Control": "no-store"}
 _SIGNED_OUT = problem_spec("No session and no API token.")
 
@@ -32,7 +32,7 @@ class TranslationRequestBody(Record, kw_only=True, frozen=True):
 
 
 def _locale(lang: str) -> str:
-    return negotiate([lang], CONTENT_LOCALES) or "en"
+    return reader_locale(lang, None)[0]
 
 
 class TranslationRequestsApi(Controller):
