@@ -8,7 +8,7 @@ SYSTEM := $(VENV)/.system-packages
 TEST_SYSTEM := $(VENV)/.system-test-packages
 BENCH_SYSTEM := $(VENV)/.system-bench-packages
 
-.PHONY: run test setup test-setup lint typecheck migrate seed i18n-extract i18n-merge bench clean
+.PHONY: run test check setup test-setup lint typecheck migrate seed i18n-extract i18n-merge bench clean
 
 setup: $(SYSTEM) $(INSTALLED)
 
@@ -51,6 +51,10 @@ typecheck: setup
 
 test: test-setup lint typecheck
 	$(BIN)/python -m pytest
+
+# The inner loop: lint, types, and the tests that need neither PostgreSQL nor Chromium nor long waits.
+check: setup lint typecheck
+	$(BIN)/python -m pytest -q -n auto -m "not postgres and not browser and not slow"
 
 INTERFACE_LOCALES := da en de
 DOCUMENT_LOCALES := da en de sv nb fi nl fr es pt it pl uk zh ja ko ar

@@ -25,6 +25,8 @@ from services.settings import PROJECT_ROOT
 from tests.accounts_support import ACTORS, DEMO, api_tokens, bearer, page_token, sign_in, snapshot
 from tests.conftest import Client, make_client
 
+pytestmark = pytest.mark.slow
+
 T = TypeVar("T")
 
 ADVISER = ACTORS["adviser"]

@@ -18,6 +18,8 @@ from services.settings import PROJECT_ROOT
 from tests.conftest import EmptyDatabase
 from tests.serving_support import environment_with
 
+pytestmark = pytest.mark.slow
+
 
 def cli(url: str, data_dir: Path, *arguments: str, given: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -12,6 +12,8 @@ from services.documents.cache import DocumentCache
 from tests.conftest import Client
 from tests.pdf_checks import pdf_bytes_contain, read_pdf
 
+pytestmark = pytest.mark.slow
+
 URL = "/solutions/cloudburst-management-plan/brochure.pdf"
 
 

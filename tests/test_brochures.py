@@ -18,6 +18,8 @@ from services.reading.brochures import brochure_for, lay_out
 from tests.conftest import SeededDatabases
 from tests.pdf_checks import PdfFacts, figure_alternatives, read_pdf, text_positions
 
+pytestmark = pytest.mark.slow
+
 #: A demo solution written in Danish with translations in several scripts and a real case with sourced figures.
 SOLUTION = "cloudburst-management-plan"
 #: The digits of a formatted figure, with the locale's separators ("135,4", "9.628", "١٣٥٫٤").

@@ -17,6 +17,8 @@ from services.settings import Settings
 from services.web.app import create_app
 from tests.conftest import DEMO_DATA, SeededDatabases
 
+pytestmark = pytest.mark.browser
+
 DEMO = read_catalogue_files(DEMO_DATA.glob("*.toml"))
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

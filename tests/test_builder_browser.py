@@ -12,6 +12,8 @@ from tests.conftest import TemplateDatabases
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, WCAG_21_AA, serving
 from tests.test_editing_browser import _sign_in
 
+pytestmark = pytest.mark.browser
+
 TIMEOUT_MS = 120_000
 
 

@@ -17,6 +17,8 @@ from tests.test_delegations import ROOT
 from tests.test_editing import Desk
 from tests.test_pack_jobs import _delegation_with_pack, _done, _wait
 
+pytestmark = pytest.mark.slow
+
 PRESSES = 20
 
 

@@ -7,6 +7,8 @@ from i18n.locales import INTERFACE_LOCALES
 from services.editing.importing import read_catalogue_files
 from tests.conftest import DEMO_DATA, Client
 
+pytestmark = pytest.mark.slow
+
 DEMO = read_catalogue_files(DEMO_DATA.glob("*.toml"))
 
 

@@ -16,6 +16,8 @@ from services.documents.rendering import OwnAssetsFetcher, RefusedFetchError, re
 from services.settings import PROJECT_ROOT
 from tests.pdf_checks import pdf_bytes_contain, read_pdf
 
+pytestmark = pytest.mark.slow
+
 
 class Listener:
     """A local TCP listener that counts the connections it receives."""

@@ -12,6 +12,8 @@ from tests.accounts_support import ACTORS, DEMO
 from tests.conftest import TemplateDatabases
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, WCAG_21_AA, serving
 
+pytestmark = pytest.mark.browser
+
 SOLUTION = "modular-rain-gardens"
 NEW_TITLE = "Modulare Regengärten gegen Starkregen"
 

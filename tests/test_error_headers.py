@@ -12,6 +12,8 @@ from services.web.page_rendering import PAGE_POLICY
 from tests.accounts_support import api_tokens, bearer, sign_in
 from tests.conftest import Client, make_client
 
+pytestmark = pytest.mark.slow
+
 DRAFT = "/api/v1/solutions/modular-rain-gardens/draft"
 FAILING = "/api/v1/failing-on-purpose"
 

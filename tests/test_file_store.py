@@ -28,6 +28,8 @@ from services.settings import PROJECT_ROOT, Settings
 from services.shared_files import DamagedFile, DatabaseFiles, database_files
 from tests.conftest import TemplateDatabases, make_client
 
+pytestmark = pytest.mark.slow
+
 _T = TypeVar("_T")
 
 

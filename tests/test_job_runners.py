@@ -32,6 +32,8 @@ from tests.serving_support import ServedApp
 from tests.test_editing import Desk
 from tests.test_pack_jobs import _delegation_with_pack, _generate
 
+pytestmark = pytest.mark.slow
+
 DEADLINE = 60
 _RUNNER = """
 import sys, time

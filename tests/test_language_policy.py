@@ -18,6 +18,8 @@ from tests.conftest import Client, TemplateDatabases, make_client
 from tests.test_delegations import BUSAN, ROOT
 from tests.test_editing import Desk
 
+pytestmark = pytest.mark.slow
+
 SOLUTION = "cloudburst-management-plan"
 VALUES = ["de-AT", "DE", "zz", "zh-Hans", "sr-Latn", None]
 #: For every surface, what each of :data:`VALUES` gives: a locale served, or the status of a refusal.

@@ -13,6 +13,8 @@ from tests.conftest import Client, TemplateDatabases, make_client
 from tests.pdf_checks import read_pdf
 from tests.test_delegations import BUSAN, ROOT
 
+pytestmark = pytest.mark.slow
+
 SOLUTIONS, CASES = 20, 5
 
 

@@ -22,6 +22,8 @@ from tests.pdf_checks import read_pdf
 from tests.test_delegations import ROOT, _create, _pack, _suggested_pack
 from tests.test_editing import Desk
 
+pytestmark = pytest.mark.slow
+
 DEADLINE = 40
 
 

@@ -17,6 +17,8 @@ from tests.accounts_support import ACTORS, api_tokens, bearer, snapshot
 from tests.conftest import DEMO_DATA, Client, TemplateDatabases, make_client
 from tests.test_images import encode
 
+pytestmark = pytest.mark.slow
+
 SOLUTION = "modular-rain-gardens"  # provided by company A (Regnspejl)
 CASE = "eksempelby-rain-gardens"  # kept by company A
 EVERYONE = ("anonymous", *ACTORS)

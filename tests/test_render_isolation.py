@@ -19,6 +19,8 @@ from tests.conftest import Client
 from tests.pdf_checks import read_pdf
 from tests.serving_support import Server, environment_with
 
+pytestmark = pytest.mark.slow
+
 SMALL = "<html lang='en'><body><p>A page</p></body></html>"
 #: A document that asks for something outside its own assets: the renderer refuses it.
 REFUSED = "<html lang='en'><body><img src='https://example.com/x.png' alt='x'></body></html>"

@@ -29,6 +29,8 @@ from tests.serving_support import busy_cores
 from tests.test_editing import Desk
 from tests.test_pack_jobs import _delegation_with_pack, _done, _generate, _wait
 
+pytestmark = pytest.mark.slow
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 HEARTBEAT = 4
 #: Seconds a render may take while every core is kept busy.

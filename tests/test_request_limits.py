@@ -16,6 +16,8 @@ from services.web.request_limits import LARGEST_ID, MAX_JSON_DEPTH, SMALLEST_ID,
 from tests.accounts_support import api_tokens, bearer, page_token, snapshot
 from tests.conftest import Client, make_client
 
+pytestmark = pytest.mark.slow
+
 #: Routes that decode their JSON body themselves rather than through a ``data`` parameter.
 READS_JSON_ITSELF = {("PUT", "/api/v1/solutions/{slug}/draft"), ("PUT", "/api/v1/cases/{slug}/draft")}
 #: A value for each path parameter: an entry that exists where the handler looks it up before decoding.

@@ -24,6 +24,8 @@ from tests.test_delegations import BUSAN
 from tests.test_editing import Desk
 from tests.test_editing_pages import _form, _sign_in
 
+pytestmark = pytest.mark.slow
+
 SOLUTION = "modular-rain-gardens"
 CASE = "eksempelby-rain-gardens"
 TOO_DEEP = richtext.MAX_NESTING // 2 + 1

@@ -7,6 +7,8 @@ import pytest
 
 from tests.conftest import BACKENDS, Client, SeededDatabases, make_client
 
+pytestmark = pytest.mark.postgres
+
 
 def search(client: Client, kind: str, query: str, extra: str = "") -> list[str]:
     response = client.get(f"/api/v1/{kind}", params={"q": query, "per_page": 100}, headers={})

@@ -14,6 +14,8 @@ from tests.conftest import EmptyDatabase
 from tests.serving_support import STARTUP_LIMIT, Server, children, environment_with
 from tests.test_startup import Stored
 
+pytestmark = pytest.mark.slow
+
 
 def _clients_counted(url: str) -> set[str]:
     engine = sync_engine(url)

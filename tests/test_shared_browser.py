@@ -27,6 +27,8 @@ from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, serving
 from tests.test_delegations import BUSAN, ROOT
 from tests.test_editing_browser import _axe_clean
 
+pytestmark = pytest.mark.browser
+
 #: Limits on the browser's waits, in milliseconds; the first request for a pack renders it.
 BROWSER_WAIT_MS = 15_000
 PDF_WAIT_MS = 90_000

@@ -22,6 +22,8 @@ from tests.test_delegations import ROOT
 from tests.test_editing import Desk
 from tests.test_pack_jobs import _delegation_with_pack, _generate
 
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 #: Where readers reach the catalogue, whichever machine answers.
 PUBLIC_URL = "http://catalogue.example"

@@ -20,6 +20,8 @@ from services.settings import Settings
 from tests.conftest import DEMO_DATA, TEST_DATA, EmptyDatabase
 from tests.serving_support import Command, Server, environment_with
 
+pytestmark = pytest.mark.slow
+
 DEMO = read_catalogue_files(DEMO_DATA.glob("*.toml"))
 DEMO_EMAILS = [account.email for account in people.read_demo_accounts(DEMO_ACCOUNTS)]
 
