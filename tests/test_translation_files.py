@@ -2,7 +2,6 @@
 
 import random
 import re
-import time
 import unicodedata
 from collections.abc import Callable
 from xml.etree import ElementTree
@@ -250,10 +249,8 @@ PARAMETER_ENTITY = b"""<?xml version="1.0"?>
 
 @pytest.mark.parametrize("document", [BILLION_LAUGHS, EXTERNAL_ENTITY, PARAMETER_ENTITY], ids=["laughs", "xxe", "pe"])
 def test_entity_attacks_are_refused_without_expanding(document: bytes) -> None:
-    started = time.perf_counter()
     with pytest.raises(InvalidTranslationFile) as caught:
         from_xliff(document)
-    assert time.perf_counter() - started < 1
     (problem,) = caught.value.problems
     assert "Forbidden" in problem, "defusedxml refused it, not a parser limit"
     assert "lollol" not in problem
