@@ -15,7 +15,7 @@ from services.accounts.accounts import Actor
 from services.delegations import delegations, packs
 from services.delegations.pack import PackContent, build_pack
 from services.documents.cache import DocumentCache
-from services.documents.pipeline import TEMPLATES, DocumentSource, RenderedDocument, loading, stored_pdf
+from services.documents.pipeline import DocumentSource, RenderedDocument, lay_out_document, loading, stored_pdf
 from services.documents.worker import RenderPool
 from services.errors import InvalidInput
 from services.reading import browsing
@@ -74,15 +74,10 @@ async def _layout(session: AsyncSession, delegation_id: int, owner: str, locale:
         sites={slug: await browsing.get_visit_site(session, slug, locale) for slug in sorted(wanted_sites)},
         rates=await browsing.list_exchange_rates(session),
     )
-    documents = translations(locale, "documents")
-    document = await anyio.to_thread.run_sync(build_pack, delegation, record, content, owner, locale, documents.gettext)
-
-    def lay_out() -> str:
-        return TEMPLATES.get_template("pack.html").render(
-            doc=document, _=documents.gettext, ngettext=documents.ngettext, link=lambda reference: reference
-        )
-
-    return DocumentSource(html=await anyio.to_thread.run_sync(lay_out), images=document.images, title=document.title)
+    gettext = translations(locale, "documents").gettext
+    document = await anyio.to_thread.run_sync(build_pack, delegation, record, content, owner, locale, gettext)
+    html = await anyio.to_thread.run_sync(lay_out_document, "pack.html", document, locale)
+    return DocumentSource(html=html, images=document.images, title=document.title)
 
 
 async def pack_pdf(

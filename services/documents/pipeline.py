@@ -2,7 +2,9 @@
 
 import asyncio
 import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -10,6 +12,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import richtext
+from i18n.catalogues import translations
 from services.documents.cache import DocumentCache, document_key
 from services.documents.rendering import Variant
 from services.documents.worker import FAILURE_MEMORY_SECONDS, FailedRecently, RenderPool
@@ -26,6 +29,22 @@ TEMPLATES = Environment(
     lstrip_blocks=True,
 )
 TEMPLATES.filters["rich"] = richtext.to_html
+
+
+def _as_is(reference: str) -> str:
+    return reference
+
+
+def lay_out_document(template: str, document: Any, locale: str, link: Callable[[str], str] | None = None) -> str:
+    """``document`` laid out as HTML by ``template`` of ``pdf_templates/``, its wording in ``locale``.
+
+    ``link`` turns the document's references (``asset:NAME``, ``generated:NAME``) into URLs;
+    the renderer resolves them as they are, a browser preview needs real addresses.
+    """
+    gettext = translations(locale, "documents")
+    return TEMPLATES.get_template(template).render(
+        doc=document, _=gettext.gettext, ngettext=gettext.ngettext, link=link or _as_is
+    )
 
 
 #: Documents whose content one process loads at once. Loading one is tens of milliseconds of work

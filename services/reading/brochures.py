@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from i18n.catalogues import translations
 from services.documents.cache import DocumentCache
-from services.documents.pipeline import TEMPLATES, DocumentSource, RenderedDocument, loading, stored_pdf
+from services.documents.pipeline import DocumentSource, RenderedDocument, lay_out_document, loading, stored_pdf
 from services.documents.rendering import Variant
 from services.documents.worker import RenderPool
 from services.reading import browsing
@@ -30,20 +30,9 @@ async def brochure_for(session: AsyncSession, slug: str, locale: str, base_url: 
     )
 
 
-def _as_is(reference: str) -> str:
-    return reference
-
-
-def lay_out(brochure: Brochure, link: Callable[[str], str] = _as_is) -> DocumentSource:
-    """The brochure's HTML, with its wording in the brochure's locale.
-
-    ``link`` turns the document's references (``asset:NAME``, ``generated:NAME``) into URLs;
-    the renderer resolves them as they are, a browser preview needs real addresses.
-    """
-    gettext = translations(brochure.locale, "documents")
-    html = TEMPLATES.get_template("brochure.html").render(
-        doc=brochure, _=gettext.gettext, ngettext=gettext.ngettext, link=link
-    )
+def lay_out(brochure: Brochure, link: Callable[[str], str] | None = None) -> DocumentSource:
+    """The brochure's HTML, with its wording in the brochure's locale; ``link`` as :func:`lay_out_document` takes it."""
+    html = lay_out_document("brochure.html", brochure, brochure.locale, link)
     return DocumentSource(html=html, images=brochure.images, title=brochure.title.text)
 
 
