@@ -47,9 +47,10 @@ def _pack_html(database_url: str, items: list[dict[str, str]]) -> tuple[str, dic
     from catalogue.database import async_engine
     from catalogue.delegations import DelegationRecord
     from catalogue.packs import PackRecord
+    from i18n.locales import Locale
     from services.accounts import accounts
     from services.delegations import delegations, packs
-    from services.delegations.pack_service import pack_source
+    from services.delegations.pack_service import PACK
 
     async def run() -> tuple[str, dict[str, bytes], float]:
         engine = async_engine(database_url)
@@ -64,7 +65,7 @@ def _pack_html(database_url: str, items: list[dict[str, str]]) -> tuple[str, dic
                     session, actor, made.id, msgspec.convert({"items": items}, PackRecord), view.etag, "en", now
                 )
                 started = time.perf_counter()
-                source = await pack_source(session, actor, made.id, "en", "https://catalogue.example", now)
+                source = await PACK.source(session, made.id, Locale("en"), "https://catalogue.example")
                 return source.html, source.images, time.perf_counter() - started
         finally:
             await engine.dispose()

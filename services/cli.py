@@ -14,14 +14,15 @@ from catalogue.database import async_engine
 from i18n.locales import CONTENT_LOCALES, Locale, NotALanguageTag, UnsupportedLocale, parse_locale
 from services.accounts import people
 from services.documents.cache import document_cache_for
-from services.documents.rendering import Variant, render_pdf
+from services.documents.pipeline import InProcess, Press, document
+from services.documents.rendering import Variant
 from services.editing.image_store import image_files_for
 from services.editing.importing import data_problems, read_catalogue_files
 from services.errors import InvalidCatalogueData, InvalidInput, NotFound
 from services.operations import backup
 from services.operations.seeding import DEMO_ACCOUNTS
 from services.operations.startup import prepare_database
-from services.reading.brochures import brochure_for, lay_out
+from services.reading.brochures import BROCHURE
 from services.settings import InvalidSetting, Settings
 
 logger = logging.getLogger("catalogue")
@@ -46,15 +47,17 @@ def _read_password(from_stdin: bool) -> str:
     return first
 
 
-async def write_brochure(settings: Settings, slug: str, locale: str, variant: Variant) -> bytes:
-    """The brochure of ``slug`` as PDF bytes, rendered in this process."""
+async def write_brochure(settings: Settings, slug: str, locale: Locale, variant: Variant) -> bytes:
+    """The brochure of ``slug`` as PDF bytes: the stored file, rendered first in this process when there is none."""
     engine = async_engine(settings.database_url)
     try:
+        cache = document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes)
+        press = Press(cache, InProcess(), settings.base_url)
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-            source = lay_out(await brochure_for(session, slug, locale, settings.base_url))
+            stored = await document(session, BROCHURE, slug, locale, variant, press)
+        return stored.path.read_bytes()
     finally:
         await engine.dispose()
-    return render_pdf(source.html, source.images, variant)
 
 
 async def share_files(settings: Settings) -> tuple[int, int] | None:

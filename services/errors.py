@@ -21,8 +21,8 @@ class InvalidCatalogueData(CatalogueError):
 class RenderFailedError(CatalogueError):
     """A document could not be rendered; nothing was stored. It is tried again after ``retry_after`` seconds."""
 
-    def __init__(self, slug: str, locale: str, retry_after: int | None = None) -> None:
-        super().__init__(f"the brochure of {slug!r} in {locale!r} could not be rendered; nothing was stored")
+    def __init__(self, document: str, locale: str, retry_after: int | None = None) -> None:
+        super().__init__(f"{document} in {locale!r} could not be rendered; nothing was stored")
         self.retry_after = retry_after
 
 

@@ -26,6 +26,7 @@ from catalogue.packs import PackRender
 from services.delegations import pack_jobs
 from services.delegations.runners import RunnerInstance
 from services.documents.cache import DocumentCache
+from services.documents.pipeline import Press
 from services.documents.worker import RenderPool
 from services.settings import PROJECT_ROOT
 from tests.serving_support import ServedApp
@@ -93,9 +94,7 @@ async def _with_runner(url: str, tmp_path: Path, work: Callable[[pack_jobs.Runne
     runner = pack_jobs.Runner(
         sessions=pack_jobs.session_factory(engine),
         reading=pack_jobs.session_factory(for_reading(engine)),
-        cache=DocumentCache(tmp_path / "documents"),
-        pool=RenderPool(1),
-        base_url="http://127.0.0.1:8000",
+        press=Press(DocumentCache(tmp_path / "documents"), RenderPool(1), "http://127.0.0.1:8000"),
         instance=instance,
     )
     try:

@@ -25,13 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalogue.delegations import Delegation
 from catalogue.packs import Pack, PackRender, kept_in
+from i18n.locales import Locale
 from services.accounts.accounts import Actor
 from services.delegations import delegations, packs
 from services.delegations.pack_freshness import versions_now
-from services.delegations.pack_service import source_of
+from services.delegations.pack_service import PACK
 from services.delegations.runners import RunnerInstance
-from services.documents.cache import DocumentCache, document_key
-from services.documents.worker import RenderPool
+from services.documents.cache import DocumentCache
+from services.documents.pipeline import DocumentSource, Press, document
 from services.errors import Conflict, NotFound
 
 logger = logging.getLogger(__name__)
@@ -109,15 +110,13 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 class Runner(msgspec.Struct, frozen=True, kw_only=True, dict=True):
-    """What running jobs needs: database sessions, the document cache, rendering processes, this process's identity."""
+    """What running jobs needs: database sessions, where documents are made, this process's identity."""
 
     #: Sessions for the job's rows; their SQLite transactions take the write lock as they begin.
     sessions: async_sessionmaker[AsyncSession]
     #: Sessions that only read, for loading the pack.
     reading: async_sessionmaker[AsyncSession]
-    cache: DocumentCache
-    pool: RenderPool
-    base_url: str
+    press: Press
     instance: RunnerInstance
     #: Seconds one attempt may take, and a queued job may wait, before it counts as lost.
     timeout: float = 900.0
@@ -232,21 +231,20 @@ async def run(runner: Runner, render_id: int) -> None:
 
 async def _generate(runner: Runner, render: PackRender, attempt: int, estimate: _Estimate) -> tuple[str, str]:
     """Load, lay out and render the pack: the file's key and its title."""
+
+    async def rendering(_: DocumentSource) -> None:
+        if not await _set(runner, render.id, attempt, stage="rendering", progress=20):
+            raise TakenOver(render.id, attempt)
+        estimate.begin(items)
+
     async with runner.reading() as session:
-        delegation = await session.get_one(Delegation, render.delegation_id)
-        pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
+        pack = await session.scalar(select(Pack).where(Pack.delegation_id == render.delegation_id))
         items = len(kept_in(packs.record_of(pack), render.language))
-        source = await source_of(session, delegation, render.language, runner.base_url)
-    key = document_key(source.html, source.images, "pdfua")
-    if not await _set(runner, render.id, attempt, stage="rendering", progress=20):
-        raise TakenOver(render.id, attempt)
-    estimate.begin(items)
-
-    async def render_file() -> bytes:
-        return await runner.pool.render(source.html, source.images, "pdfua", retry=False)
-
-    await runner.cache.get_or_make(key, render_file)
-    return key, source.title[:200]
+        locale = Locale(render.language)
+        made = await document(
+            session, PACK, render.delegation_id, locale, "pdfua", runner.press, reader=False, laid_out=rendering
+        )
+    return made.key, made.title[:200]
 
 
 async def put_back(

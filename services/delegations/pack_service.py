@@ -1,4 +1,4 @@
-"""Making a delegation's pack document: load what it shows in one language, build it, lay it out, render it."""
+"""A delegation's pack as a kind of document: load what it shows in one language, build it, lay it out."""
 
 import datetime as dt
 
@@ -10,31 +10,26 @@ from catalogue.accounts import UserAccount
 from catalogue.delegations import Delegation
 from catalogue.packs import Pack, kept_in
 from i18n.catalogues import translations
-from i18n.locales import CONTENT_LOCALES
+from i18n.locales import Locale
 from services.accounts.accounts import Actor
 from services.delegations import delegations, packs
 from services.delegations.pack import PackContent, build_pack
-from services.documents.cache import DocumentCache
-from services.documents.pipeline import DocumentSource, RenderedDocument, lay_out_document, loading, stored_pdf
-from services.documents.worker import RenderPool
-from services.errors import InvalidInput
+from services.documents.pipeline import (
+    DocumentKind,
+    DocumentSource,
+    Press,
+    RenderedDocument,
+    document,
+    lay_out_document,
+    loading,
+)
 from services.reading import browsing
 from services.reading.brochures import brochure_for
 from services.view_cache import cached_view
 
 
-async def pack_source(
-    session: AsyncSession, actor: Actor, delegation_id: int, locale: str, base_url: str, now: dt.datetime
-) -> DocumentSource:
-    """The delegation's pack in ``locale``, laid out as HTML with the images it refers to."""
-    delegation = await delegations.load(session, actor, delegation_id, now)
-    return await source_of(session, delegation, locale, base_url)
-
-
-async def source_of(session: AsyncSession, delegation: Delegation, locale: str, base_url: str) -> DocumentSource:
-    """The pack of ``delegation`` in ``locale``, for whoever was already allowed to see it."""
-    if locale not in CONTENT_LOCALES:
-        raise InvalidInput("lang", f"use one of {', '.join(CONTENT_LOCALES)}")
+async def _source(session: AsyncSession, delegation_id: int, locale: Locale, base_url: str) -> DocumentSource:
+    delegation = await session.get_one(Delegation, delegation_id)
     pack_lock = await session.scalar(select(Pack.lock).where(Pack.delegation_id == delegation.id))
     owner = await session.scalar(select(UserAccount.display_name).where(UserAccount.id == delegation.owner_id))
     # Every version of the delegation, the pack and the catalogue has its own key: repeated
@@ -80,31 +75,13 @@ async def _layout(session: AsyncSession, delegation_id: int, owner: str, locale:
     return DocumentSource(html=html, images=document.images, title=document.title)
 
 
+#: A delegation's pack; its subject is the delegation's id, and it is made only for whoever may see it.
+PACK = DocumentKind[int](named="the pack of delegation {subject}", source=_source)
+
+
 async def pack_pdf(
-    session: AsyncSession,
-    actor: Actor,
-    delegation_id: int,
-    locale: str,
-    base_url: str,
-    cache: DocumentCache,
-    pool: RenderPool,
-    now: dt.datetime,
+    session: AsyncSession, actor: Actor, delegation_id: int, locale: Locale, press: Press, now: dt.datetime
 ) -> RenderedDocument:
     """The pack as a tagged PDF from the document cache, rendered first when the cache lacks it."""
-    source = await pack_source(session, actor, delegation_id, locale, base_url, now)
-    return await rendered(session, source, delegation_id, locale, cache, pool)
-
-
-async def rendered(
-    session: AsyncSession,
-    source: DocumentSource,
-    delegation_id: int,
-    locale: str,
-    cache: DocumentCache,
-    pool: RenderPool,
-) -> RenderedDocument:
-    """``source`` as a tagged PDF from the document cache, rendered first when the cache lacks it.
-
-    The session's connection is given back before rendering.
-    """
-    return await stored_pdf(session, source, "pdfua", f"delegation-{delegation_id}-pack", locale, cache, pool)
+    await delegations.load(session, actor, delegation_id, now)
+    return await document(session, PACK, delegation_id, locale, "pdfua", press)

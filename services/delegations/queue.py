@@ -22,6 +22,7 @@ from catalogue.database import async_engine, for_reading
 from services.delegations import pack_jobs
 from services.delegations.runners import RunnerInstance
 from services.documents.cache import document_cache_for
+from services.documents.pipeline import Press
 from services.documents.worker import RenderPool
 from services.settings import Settings
 
@@ -125,9 +126,11 @@ async def work(settings: Settings) -> None:
     runner = pack_jobs.Runner(
         sessions=pack_jobs.session_factory(engine),
         reading=pack_jobs.session_factory(for_reading(engine)),
-        cache=document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes),
-        pool=pool,
-        base_url=settings.base_url,
+        press=Press(
+            document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes),
+            pool,
+            settings.base_url,
+        ),
         instance=instance,
         timeout=settings.render_timeout_seconds,
     )

@@ -5,6 +5,7 @@ language and day, with nothing about who downloaded.
 """
 
 import datetime as dt
+from pathlib import Path
 
 import msgspec
 from sqlalchemy import select, update
@@ -13,9 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.delegations import Delegation
 from catalogue.packs import PackDownload, ShareLink
+from i18n.locales import Locale
 from services import audit
 from services.accounts.accounts import Actor, digest, new_secret
-from services.delegations import delegations
+from services.delegations import delegations, pack_freshness
+from services.delegations.pack_service import PACK
+from services.documents.pipeline import Press, document
 from services.errors import InvalidInput, NotFound
 
 MAX_DAYS = 90
@@ -124,6 +128,24 @@ async def opened(session: AsyncSession, secret: str, now: dt.datetime) -> tuple[
     if found is None:
         raise NotFound("shared pack", "(link)")
     return found
+
+
+async def shared_pack(
+    session: AsyncSession, secret: str, locale: Locale, press: Press, now: dt.datetime
+) -> tuple[Path, bool]:
+    """The pack file the link ``secret`` gives in ``locale``, counted as a download, and whether to offer it as one.
+
+    The file the adviser generated last is the one the delegation gets; before any, it is made now.
+    """
+    delegation, link = await opened(session, secret, now)
+    if locale not in delegation.languages:
+        raise NotFound("pack language", locale)
+    generated = await pack_freshness.latest_done(session, delegation.id, locale)
+    path = await press.cache.fetch(generated.document_key) if generated and generated.document_key else None
+    if path is None:
+        path = (await document(session, PACK, delegation.id, locale, "pdfua", press)).path
+    await count_download(session, delegation.id, locale, now)
+    return path, link.allow_download
 
 
 async def count_download(session: AsyncSession, delegation_id: int, language: str, now: dt.datetime) -> None:

@@ -1,4 +1,4 @@
-"""Making a solution's brochure: load the views, build the document, lay it out as HTML, render it."""
+"""A solution's brochure as a kind of document: load the views, build the document, lay it out as HTML."""
 
 from collections.abc import Callable
 
@@ -6,10 +6,7 @@ import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from i18n.catalogues import translations
-from services.documents.cache import DocumentCache
-from services.documents.pipeline import DocumentSource, RenderedDocument, lay_out_document, loading, stored_pdf
-from services.documents.rendering import Variant
-from services.documents.worker import RenderPool
+from services.documents.pipeline import DocumentKind, DocumentSource, lay_out_document, loading
 from services.reading import browsing
 from services.reading.brochure import Brochure, build_brochure
 from services.view_cache import cached_view
@@ -44,15 +41,5 @@ async def brochure_source(session: AsyncSession, slug: str, locale: str, base_ur
         return await anyio.to_thread.run_sync(lay_out, brochure)
 
 
-async def brochure_pdf(
-    session: AsyncSession,
-    slug: str,
-    locale: str,
-    variant: Variant,
-    base_url: str,
-    cache: DocumentCache,
-    pool: RenderPool,
-) -> RenderedDocument:
-    """The brochure of ``slug`` as a PDF from the cache, rendered first if the cache lacks it."""
-    source = await brochure_source(session, slug, locale, base_url)
-    return await stored_pdf(session, source, variant, slug, locale, cache, pool)
+#: A published solution's brochure; its subject is the solution's slug.
+BROCHURE = DocumentKind[str](named="the brochure of {subject!r}", source=brochure_source)

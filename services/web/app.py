@@ -19,6 +19,7 @@ from services.delegations.local_jobs import LocalJobs
 from services.delegations.queue import QueuedJobs
 from services.delegations.runners import RunnerInstance
 from services.documents.cache import document_cache_for
+from services.documents.pipeline import Press
 from services.documents.rendering import ASSET_DIR
 from services.documents.worker import RenderPool
 from services.editing import image_store
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> Litestar:
         session_dependency_key="db_session",
     )
     document_cache = document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes)
+    press = Press(document_cache, render_pool, settings.base_url)
     jobs: QueuedJobs | LocalJobs
     if settings.queue_url:
         jobs = QueuedJobs(settings, pack_jobs.session_factory(engine))
@@ -96,9 +98,7 @@ def create_app(settings: Settings) -> Litestar:
         runner = pack_jobs.Runner(
             sessions=pack_jobs.session_factory(engine),
             reading=pack_jobs.session_factory(for_reading(engine)),
-            cache=document_cache,
-            pool=render_pool,
-            base_url=settings.base_url,
+            press=press,
             instance=RunnerInstance(settings.database_url, "app"),
             timeout=settings.render_timeout_seconds,
         )
@@ -158,6 +158,7 @@ def create_app(settings: Settings) -> Litestar:
             {
                 "settings": settings,
                 "document_cache": document_cache,
+                "press": press,
                 "image_files": image_store.image_files_for(engine, settings.data_dir / "images"),
                 "pack_jobs": jobs,
                 "render_pool": render_pool,

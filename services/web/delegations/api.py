@@ -150,16 +150,7 @@ class DelegationsApi(Controller):
         """Rendered once per content and language; later downloads come from the document cache."""
         state = request.app.state
         lang = named_locale(lang)
-        document = await pack_service.pack_pdf(
-            db_session,
-            actor,
-            delegation_id,
-            lang,
-            state.settings.base_url,
-            state.document_cache,
-            state.render_pool,
-            now(),
-        )
+        document = await pack_service.pack_pdf(db_session, actor, delegation_id, lang, state.press, now())
         return File(
             path=document.path,
             media_type="application/pdf",

@@ -7,8 +7,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import File
 
 from i18n import formatting
-from services.delegations import pack_freshness, pack_service, packs, sharing
-from services.errors import NotFound
+from services.delegations import packs, sharing
 from services.web.auth import now
 from services.web.dependencies import Session
 from services.web.locale import named_locale
@@ -47,23 +46,9 @@ async def shared_pack(
     secret: FromPath[str],
     lang: Annotated[str, QueryParameter(max_length=35)],
 ) -> File:
-    delegation, link = await sharing.opened(db_session, secret, now())
     lang = named_locale(lang)
-    if lang not in delegation.languages:
-        raise NotFound("pack language", lang)
-    state = request.app.state
-    # The file the adviser generated last is the one the delegation gets; before any, it is made now.
-    generated = await pack_freshness.latest_done(db_session, delegation.id, lang)
-    path = await state.document_cache.fetch(generated.document_key) if generated and generated.document_key else None
-    if path is None:
-        source = await pack_service.source_of(db_session, delegation, lang, state.settings.base_url)
-        path = (
-            await pack_service.rendered(
-                db_session, source, delegation.id, lang, state.document_cache, state.render_pool
-            )
-        ).path
-    await sharing.count_download(db_session, delegation.id, lang, now())
-    disposition = "attachment" if link.allow_download else "inline"
+    path, download = await sharing.shared_pack(db_session, secret, lang, request.app.state.press, now())
+    disposition = "attachment" if download else "inline"
     return File(
         path=path,
         media_type="application/pdf",

@@ -11,8 +11,9 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import File
 
 from i18n.locales import CONTENT_LOCALES
+from services.documents.pipeline import document
 from services.documents.rendering import Variant
-from services.reading.brochures import brochure_for, brochure_pdf, lay_out
+from services.reading.brochures import BROCHURE, brochure_for, lay_out
 from services.web.dependencies import Session
 from services.web.locale import reader_locale
 from services.web.problems import PROBLEM_JSON, ProblemDetails
@@ -58,16 +59,13 @@ async def brochure_download(
 ) -> File:
     """The solution's brochure as a PDF in the reader's language, rendered once and then served from the cache."""
     locale, _ = reader_locale(lang, request)
-    state = request.app.state
-    document = await brochure_pdf(
-        db_session, slug, locale, variant, state.settings.base_url, state.document_cache, state.render_pool
-    )
+    stored = await document(db_session, BROCHURE, slug, locale, variant, request.app.state.press)
     return File(
-        path=document.path,
+        path=stored.path,
         media_type="application/pdf",
         headers={
-            "Content-Disposition": _disposition(slug, locale, document.title),
-            "ETag": f'"{document.key}"',
+            "Content-Disposition": _disposition(slug, locale, stored.title),
+            "ETag": f'"{stored.key}"',
             "Content-Language": locale,
             "Vary": "Accept-Language, Cookie",
         },
