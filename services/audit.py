@@ -1,7 +1,7 @@
 """The audit log: logins, edits, reviews and refusals, with who and when."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,3 +34,9 @@ async def record_now(
     await session.rollback()
     record(session, action, now, actor_id=actor_id, target=target, **detail)
     await session.commit()
+
+
+async def refuse(session: AsyncSession, actor_id: int, error: Exception, target: str, now: dt.datetime) -> NoReturn:
+    """Log that ``actor_id`` was refused ``target``, then raise ``error``."""
+    await record_now(session, "refused", now, actor_id=actor_id, target=target, reason=str(error))
+    raise error

@@ -21,6 +21,7 @@ from catalogue.vocabulary import Role
 from i18n.locales import CONTENT_LOCALES
 from services import audit
 from services.errors import InvalidInput, LinkInvalid, LoginFailed, LoginThrottled, NotFound
+from services.transaction import use_case
 
 #: Argon2id with the library's defaults (RFC 9106's second recommended option).
 PASSWORDS = PasswordHasher()
@@ -46,11 +47,6 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     role: Role
     organisation_id: int | None = None
     locales: tuple[str, ...] = ()
-
-    @property
-    def reviews(self) -> bool:
-        """Whether the account reviews and publishes what others submit."""
-        return self.role in {Role.ADMINISTRATOR, Role.ADVISER}
 
 
 def actor_of(user: UserAccount) -> Actor:
@@ -202,6 +198,7 @@ async def end_access(session: AsyncSession, user_id: int, now: dt.datetime) -> N
     )
 
 
+@use_case
 async def redeem_link(session: AsyncSession, secret: str, purpose: str, password: str, now: dt.datetime) -> UserAccount:
     """Set the password through a link, once; every session of the account ends and its API tokens are revoked.
 
@@ -223,6 +220,7 @@ async def redeem_link(session: AsyncSession, secret: str, purpose: str, password
     return user
 
 
+@use_case
 async def request_reset(session: AsyncSession, email: str, now: dt.datetime) -> tuple[UserAccount, str] | None:
     """A reset link for the active account at ``email``, or ``None`` when there is none. Commits."""
     user = await session.scalar(
@@ -263,6 +261,7 @@ async def _throttle(session: AsyncSession, account: str, client: str, now: dt.da
             raise LoginThrottled(max(1, int((oldest + FAILURE_WINDOW - now).total_seconds()) + 1))
 
 
+@use_case
 async def authenticate(session: AsyncSession, email: str, password: str, client: str, now: dt.datetime) -> UserAccount:
     """The account whose address and password these are; failures are counted and slowed. Commits."""
     account = normalise_email(email)[:200]
@@ -283,6 +282,7 @@ async def authenticate(session: AsyncSession, email: str, password: str, client:
     return user
 
 
+@use_case
 async def start_session(session: AsyncSession, user: UserAccount, now: dt.datetime, client: str = "") -> str:
     """A new sign-in session for ``user``; returns the cookie's secret. Commits."""
     secret = new_secret()
@@ -323,6 +323,7 @@ async def session_actor(session: AsyncSession, secret: str, now: dt.datetime) ->
     return actor_of(user) if user else None
 
 
+@use_case
 async def end_session(session: AsyncSession, secret: str, now: dt.datetime) -> None:
     """Sign the session out; the secret never works again. Commits."""
     user_id = await session.scalar(
@@ -333,6 +334,7 @@ async def end_session(session: AsyncSession, secret: str, now: dt.datetime) -> N
     await session.commit()
 
 
+@use_case
 async def change_password(session: AsyncSession, actor: Actor, current: str, new: str, now: dt.datetime) -> None:
     """Replace the password after checking the current one; every session and API token of the account ends.
 
@@ -350,6 +352,7 @@ async def change_password(session: AsyncSession, actor: Actor, current: str, new
     await session.commit()
 
 
+@use_case
 async def create_api_token(
     session: AsyncSession, actor: Actor, name: str, now: dt.datetime, lifetime: dt.timedelta | None = None
 ) -> tuple[ApiToken, str]:

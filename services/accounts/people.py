@@ -17,17 +17,12 @@ from services import audit
 from services.accounts import accounts
 from services.accounts.accounts import Actor
 from services.accounts.mail import Mailer
-from services.errors import Forbidden, InvalidInput, MailFailed, NotFound
+from services.accounts.permissions import require_administrator
+from services.errors import InvalidInput, MailFailed, NotFound
+from services.transaction import use_case
 
 
-async def require_administrator(session: AsyncSession, actor: Actor, now: dt.datetime) -> None:
-    """Refuse (and log) anyone but an administrator."""
-    if actor.role is not Role.ADMINISTRATOR:
-        error = Forbidden("only administrators manage accounts")
-        await audit.record_now(session, "refused", now, actor_id=actor.id, target="accounts", reason=str(error))
-        raise error
-
-
+@use_case
 async def invite(
     session: AsyncSession,
     actor: Actor,
@@ -107,6 +102,7 @@ async def send_quietly(mailer: Mailer, mail: Mail) -> None:
         await mailer.send(mail.to, mail.subject, mail.body)
 
 
+@use_case
 async def create_administrator(session: AsyncSession, email: str, display_name: str, password: str) -> UserAccount:
     """An administrator account that can sign in at once (the first one is made this way). Commits."""
     user = await accounts.create_user(
@@ -157,6 +153,7 @@ async def add_demo_accounts(session: AsyncSession, listed: list[DemoAccount]) ->
     return created
 
 
+@use_case
 async def set_active(session: AsyncSession, actor: Actor, user_id: int, active: bool, now: dt.datetime) -> UserAccount:
     """Turn an account off (its sessions and tokens stop working at once) or on again. Commits."""
     await require_administrator(session, actor, now)
@@ -180,6 +177,7 @@ async def tokens_of(session: AsyncSession, actor: Actor) -> list[ApiToken]:
     return list(await session.scalars(query))
 
 
+@use_case
 async def revoke_token(session: AsyncSession, actor: Actor, token_id: int, now: dt.datetime) -> None:
     """Revoke one of the account's own tokens; another account's token is not found. Commits."""
     token = await session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == actor.id))

@@ -7,16 +7,18 @@ so another adviser's delegation is not found.
 import datetime as dt
 
 import msgspec
-from sqlalchemy import ColumnElement, delete, select, true, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue import tables as t
 from catalogue.delegations import Delegation, DelegationRecord, delegation_problems
-from catalogue.vocabulary import Role
 from services import audit
 from services.accounts.accounts import Actor
+from services.delegations import permissions
+from services.delegations.permissions import owned_by
 from services.editing import editing
-from services.errors import Forbidden, InvalidCatalogueData, NotFound, PreconditionFailed
+from services.errors import InvalidCatalogueData, NotFound, PreconditionFailed
+from services.transaction import use_case
 
 
 class DelegationView(msgspec.Struct, frozen=True, kw_only=True):
@@ -53,17 +55,6 @@ def view_of(delegation: Delegation) -> DelegationView:
     )
 
 
-def owned_by(actor: Actor) -> ColumnElement[bool]:
-    """The delegations ``actor`` may see and change: their own, or all for an administrator."""
-    return true() if actor.role is Role.ADMINISTRATOR else Delegation.owner_id == actor.id
-
-
-async def _adviser(session: AsyncSession, actor: Actor, now: dt.datetime) -> None:
-    if not actor.reviews:
-        error = Forbidden("delegations are prepared by export advisers")
-        await editing.refuse(session, actor, error, "delegations", now)
-
-
 async def _checked(session: AsyncSession, record: DelegationRecord) -> None:
     problems = delegation_problems(record, set(await session.scalars(select(t.Theme.slug))))
     if problems:
@@ -86,9 +77,10 @@ def _fields(record: DelegationRecord) -> dict[str, object]:
     }
 
 
+@use_case
 async def create(session: AsyncSession, actor: Actor, record: DelegationRecord, now: dt.datetime) -> DelegationView:
     """A new delegation owned by ``actor``. Commits."""
-    await _adviser(session, actor, now)
+    await permissions.require_adviser(session, actor, now)
     await _checked(session, record)
     delegation = Delegation(owner_id=actor.id, lock=1, **_fields(record))
     session.add(delegation)
@@ -100,7 +92,7 @@ async def create(session: AsyncSession, actor: Actor, record: DelegationRecord, 
 
 async def load(session: AsyncSession, actor: Actor, delegation_id: int, now: dt.datetime) -> Delegation:
     """One delegation ``actor`` may see; others are not found."""
-    await _adviser(session, actor, now)
+    await permissions.require_adviser(session, actor, now)
     found = await session.scalar(select(Delegation).where(Delegation.id == delegation_id, owned_by(actor)))
     if found is None:
         raise NotFound("delegation", str(delegation_id))
@@ -109,13 +101,14 @@ async def load(session: AsyncSession, actor: Actor, delegation_id: int, now: dt.
 
 async def listing(session: AsyncSession, actor: Actor, now: dt.datetime) -> list[DelegationView]:
     """The delegations ``actor`` may see, soonest visit first."""
-    await _adviser(session, actor, now)
+    await permissions.require_adviser(session, actor, now)
     rows = await session.scalars(
         select(Delegation).where(owned_by(actor)).order_by(Delegation.starts_on, Delegation.id)
     )
     return [view_of(delegation) for delegation in rows]
 
 
+@use_case
 async def replace(
     session: AsyncSession,
     actor: Actor,
@@ -144,6 +137,7 @@ async def replace(
     return view_of(await load(session, actor, delegation_id, now))
 
 
+@use_case
 async def remove(session: AsyncSession, actor: Actor, delegation_id: int, now: dt.datetime) -> None:
     """Delete a delegation. Commits."""
     delegation = await load(session, actor, delegation_id, now)

@@ -34,6 +34,7 @@ from services.delegations.runners import RunnerInstance
 from services.documents.cache import DocumentCache
 from services.documents.pipeline import DocumentSource, Press, document
 from services.errors import Conflict, NotFound
+from services.transaction import use_case
 
 logger = logging.getLogger(__name__)
 
@@ -301,6 +302,7 @@ async def sweep(runner: Runner) -> list[Ended]:
     return ended
 
 
+@use_case
 async def mark_failed(session: AsyncSession, render_id: int, error: str) -> None:
     """Mark a job nothing has taken failed; commits."""
     logger.error("pack generation %s failed: %s", render_id, error)

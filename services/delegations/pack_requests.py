@@ -20,6 +20,7 @@ from services.delegations import delegations
 from services.delegations.pack_freshness import versions_now
 from services.delegations.pack_jobs import UNFINISHED, RenderView, view_of
 from services.errors import Contended, InvalidInput
+from services.transaction import use_case
 
 #: How often a request reads again after another one queued the same language at the same moment.
 _TRIES = 5
@@ -33,6 +34,7 @@ def _abandoned(render: PackRender, now: dt.datetime, timeout: float) -> bool:
     return (render.started_at or render.requested_at) < now - dt.timedelta(seconds=2 * timeout)
 
 
+@use_case
 async def request(
     session: AsyncSession, actor: Actor, delegation_id: int, languages: Sequence[str], now: dt.datetime, timeout: float
 ) -> tuple[list[RenderView], list[int]]:

@@ -25,6 +25,7 @@ from services.accounts.accounts import Actor
 from services.delegations import delegations
 from services.editing import editing
 from services.errors import InvalidCatalogueData, InvalidInput, PreconditionFailed
+from services.transaction import use_case
 
 _MODELS: dict[str, Any] = {"solution": t.Solution, "case": t.CaseResult, "visit_site": t.VisitSite}
 _TITLE = {"solution": "title", "case": "title", "visit_site": "name"}
@@ -138,6 +139,7 @@ async def view_of(session: AsyncSession, delegation: Delegation, locale: str) ->
     )
 
 
+@use_case
 async def save(
     session: AsyncSession,
     actor: Actor,

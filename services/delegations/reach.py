@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -23,11 +23,10 @@ from catalogue.delegations import Delegation
 from catalogue.localised import resolve
 from catalogue.packs import PackRender
 from catalogue.texts import fields_of
-from catalogue.vocabulary import Role
 from i18n import formatting
 from services.accounts.accounts import Actor
-from services.editing import editing
-from services.errors import Forbidden, NotFound
+from services.delegations import permissions
+from services.errors import NotFound
 
 logger = logging.getLogger(__name__)
 ReachKind = Literal["solution", "case"]
@@ -71,16 +70,11 @@ class _RenderedVersions(msgspec.Struct, frozen=True):
     entries: list[_RenderedEntry] = []
 
 
-def _visible_to(actor: Actor) -> ColumnElement[bool]:
-    return t.Organisation.id == actor.organisation_id if actor.role is Role.EDITOR else true()
-
-
 async def organisation_reach(session: AsyncSession, actor: Actor, slug: str, locale: str, now: dt.datetime) -> Reach:
     """Where the organisation ``slug``'s solutions and cases went; another company's is not found for an editor."""
-    if actor.role is Role.TRANSLATOR:
-        error = Forbidden("an organisation's reach is shown to its editors, advisers and administrators")
-        await editing.refuse(session, actor, error, f"organisation/{slug}/reach", now)
-    organisation = await session.scalar(select(t.Organisation).where(t.Organisation.slug == slug, _visible_to(actor)))
+    await permissions.require_reach_reader(session, actor, slug, now)
+    query = select(t.Organisation).where(t.Organisation.slug == slug, permissions.reach_visible_to(actor))
+    organisation = await session.scalar(query)
     if organisation is None:
         raise NotFound("organisation", slug)
     return await _reach(session, organisation, locale)
@@ -88,9 +82,10 @@ async def organisation_reach(session: AsyncSession, actor: Actor, slug: str, loc
 
 async def own_reach(session: AsyncSession, actor: Actor, locale: str) -> Reach | None:
     """The reach of the organisation an editor works for; ``None`` for every other account."""
-    if actor.role is not Role.EDITOR or actor.organisation_id is None:
+    own = permissions.own_organisation(actor)
+    if own is None:
         return None
-    organisation = await session.scalar(select(t.Organisation).where(t.Organisation.id == actor.organisation_id))
+    organisation = await session.scalar(select(t.Organisation).where(t.Organisation.id == own))
     return await _reach(session, organisation, locale) if organisation else None
 
 

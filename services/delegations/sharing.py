@@ -21,6 +21,7 @@ from services.delegations import delegations, pack_freshness
 from services.delegations.pack_service import PACK
 from services.documents.pipeline import Press, document
 from services.errors import InvalidInput, NotFound
+from services.transaction import use_case
 
 MAX_DAYS = 90
 
@@ -55,6 +56,7 @@ def _info(link: ShareLink, now: dt.datetime) -> LinkInfo:
     )
 
 
+@use_case
 async def create_link(
     session: AsyncSession,
     actor: Actor,
@@ -93,6 +95,7 @@ async def links(session: AsyncSession, actor: Actor, delegation_id: int, now: dt
     return [_info(link, now) for link in rows]
 
 
+@use_case
 async def revoke(session: AsyncSession, actor: Actor, delegation_id: int, link_id: int, now: dt.datetime) -> None:
     """The link stops working at once. Commits."""
     delegation = await delegations.load(session, actor, delegation_id, now)
@@ -130,6 +133,7 @@ async def opened(session: AsyncSession, secret: str, now: dt.datetime) -> tuple[
     return found
 
 
+@use_case
 async def shared_pack(
     session: AsyncSession, secret: str, locale: Locale, press: Press, now: dt.datetime
 ) -> tuple[Path, bool]:
@@ -148,6 +152,7 @@ async def shared_pack(
     return path, link.allow_download
 
 
+@use_case
 async def count_download(session: AsyncSession, delegation_id: int, language: str, now: dt.datetime) -> None:
     """One more opening of the pack in ``language`` today. Commits.
 

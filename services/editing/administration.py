@@ -14,9 +14,10 @@ from catalogue.texts import fields_of, store_field
 from catalogue.validation import catalogue_problems
 from services import audit
 from services.accounts.accounts import Actor
-from services.accounts.people import require_administrator
+from services.accounts.permissions import require_administrator
 from services.editing.importing import organisation_row, theme_row
 from services.errors import InvalidCatalogueData, InvalidInput, NotFound
+from services.transaction import use_case
 
 
 def _check(data: CatalogueFile) -> None:
@@ -37,6 +38,7 @@ def _revise_texts(
         store_field(owner, row_class, field, revise(current.get(field), source, texts))
 
 
+@use_case
 async def save_organisation(
     session: AsyncSession, actor: Actor, record: OrganisationRecord, now: dt.datetime, *, slug: str | None = None
 ) -> None:
@@ -68,6 +70,7 @@ async def save_organisation(
     await session.commit()
 
 
+@use_case
 async def save_theme(
     session: AsyncSession, actor: Actor, record: ThemeRecord, now: dt.datetime, *, slug: str | None = None
 ) -> None:

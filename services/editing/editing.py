@@ -17,22 +17,21 @@ from catalogue import tables as t
 from catalogue.accounts import UploadedImage
 from catalogue.content import (
     CONTENT_TYPES,
-    TEXT_FIELDS,
     CaseContent,
     Content,
     EntryKind,
     SolutionContent,
     case_record,
-    diff,
     solution_record,
 )
 from catalogue.records import is_slug
 from catalogue.validation import case_problems, solution_problems
 from catalogue.versions import EntryVersion
-from catalogue.vocabulary import OPEN_STATUSES, Role, VersionStatus
+from catalogue.vocabulary import OPEN_STATUSES, VersionStatus
 from i18n.locales import CONTENT_LOCALES
 from services import audit
 from services.accounts.accounts import Actor
+from services.editing import permissions
 from services.editing.entries import Entry, apply_content, content_of, load_entry, source_locale_of
 from services.errors import (
     Conflict,
@@ -42,6 +41,7 @@ from services.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from services.transaction import use_case
 
 
 class WorkingCopy(msgspec.Struct, frozen=True, kw_only=True):
@@ -159,16 +159,6 @@ async def _image_problems(session: AsyncSession, source: str, content: Content) 
     return problems
 
 
-def _translator_changes(actor: Actor, kind: EntryKind, source: str, before: Content, after: Content) -> None:
-    """Refuse anything but texts in the translator's own locales (never the source)."""
-    for change in diff(before, after):
-        field = change.field.rsplit(".", 1)[-1]
-        is_text = field in TEXT_FIELDS[kind] or field in {"label", "note", "alt"}
-        if not is_text or change.locale is None or change.locale not in actor.locales or change.locale == source:
-            where = f"{change.field} ({change.locale})" if change.locale else change.field
-            raise Forbidden(f"a translator for {', '.join(actor.locales)} may not change {where}")
-
-
 def checked(kind: EntryKind, content: Content) -> Content:
     """``content`` once more through its declared constraints, however it was put together."""
     try:
@@ -196,11 +186,7 @@ def sanitised(kind: EntryKind, content: Content) -> Content:
     return msgspec.structs.replace(content, **changes) if changes else content
 
 
-async def refuse(session: AsyncSession, actor: Actor, error: Exception, target: str, now: dt.datetime) -> None:
-    await audit.record_now(session, "refused", now, actor_id=actor.id, target=target, reason=str(error))
-    raise error
-
-
+@use_case
 async def save_draft(
     session: AsyncSession,
     actor: Actor,
@@ -238,11 +224,10 @@ async def store_draft(
     current = copy_of(kind, entry, versions)
     target = f"{kind}/{slug}"
     check_precondition(if_match, current.etag)
-    if actor.role is Role.TRANSLATOR:
-        try:
-            _translator_changes(actor, kind, current.source_locale, current.content, content)
-        except Forbidden as error:
-            await refuse(session, actor, error, target, now)
+    try:
+        permissions.translator_changes(actor, kind, current.source_locale, current.content, content)
+    except Forbidden as error:
+        await audit.refuse(session, actor.id, error, target, now)
     content = checked(kind, sanitised(kind, content))
     await validate(session, kind, entry, content)
     encoded = msgspec.json.encode(content).decode()
@@ -341,6 +326,7 @@ async def set_status(session: AsyncSession, draft: EntryVersion, etag: str, **va
         raise PreconditionFailed(etag)
 
 
+@use_case
 async def submit(
     session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, if_match: str | None, now: dt.datetime
 ) -> WorkingCopy:
@@ -353,14 +339,14 @@ async def submit(
     return await commit_change(session, actor, kind, slug)
 
 
+@use_case
 async def withdraw(
     session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, if_match: str | None, now: dt.datetime
 ) -> WorkingCopy:
     """Discard the open draft; it stays in the history as withdrawn. Commits."""
     target = f"{kind}/{slug}"
     await load_entry(session, actor, kind, slug)
-    if actor.role is Role.TRANSLATOR:
-        await refuse(session, actor, Forbidden("translators do not discard drafts"), target, now)
+    await permissions.require_shaper(session, actor, "translators do not discard drafts", target, now)
     _, versions, draft = await open_version(session, actor, kind, slug, if_match)
     await set_status(
         session, draft, etag_of(versions), status=VersionStatus.WITHDRAWN.value, updated_by_id=actor.id, updated_at=now
@@ -369,6 +355,7 @@ async def withdraw(
     return await commit_change(session, actor, kind, slug)
 
 
+@use_case
 async def create_entry(
     session: AsyncSession,
     actor: Actor,
@@ -386,8 +373,7 @@ async def create_entry(
     organisation (the provider of a solution, the maintainer of a case). Commits.
     """
     target = f"{kind}/{slug}"
-    if actor.role is Role.TRANSLATOR:
-        await refuse(session, actor, Forbidden("translators do not create entries"), target, now)
+    await permissions.require_shaper(session, actor, "translators do not create entries", target, now)
     if not is_slug(slug):
         raise InvalidInput("slug", "use 2 to 80 lower-case letters, digits and single hyphens, such as rain-garden-kit")
     if source_locale not in CONTENT_LOCALES:
@@ -395,9 +381,8 @@ async def create_entry(
     model = t.Solution if kind == "solution" else t.CaseResult
     if await session.scalar(select(model.id).where(model.slug == slug)) is not None:
         raise Conflict(f"a {kind} with the slug {slug!r} exists")
-    if actor.role is Role.EDITOR:
-        owner_id = actor.organisation_id
-    else:
+    owner_id = permissions.own_organisation(actor)
+    if owner_id is None:
         if not organisation:
             raise InvalidInput("organisation", "name the organisation the entry belongs to")
         owner_id = await session.scalar(select(t.Organisation.id).where(t.Organisation.slug == organisation))

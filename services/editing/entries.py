@@ -7,7 +7,7 @@ never loaded for it, so it is answered as not found.
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -20,12 +20,12 @@ from catalogue.vocabulary import (
     Maturity,
     OutcomeMethod,
     PartnerRole,
-    Role,
     TranslationState,
     Verification,
 )
 from services.accounts.accounts import Actor
 from services.editing.importing import outcome_row
+from services.editing.permissions import editable_by
 from services.errors import InvalidInput, NotFound
 
 Entry = t.Solution | t.CaseResult
@@ -44,14 +44,6 @@ _LOADS = {
         selectinload(t.CaseResult.maintainer),
     ),
 }
-
-
-def editable_by(kind: EntryKind, actor: Actor) -> ColumnElement[bool]:
-    """The condition on entries of ``kind`` that ``actor`` may read in draft and edit."""
-    if actor.role is Role.EDITOR:
-        column = t.Solution.provider_id if kind == "solution" else t.CaseResult.maintainer_id
-        return column == actor.organisation_id
-    return true()
 
 
 async def load_entry(session: AsyncSession, actor: Actor, kind: EntryKind, slug: str) -> Entry:

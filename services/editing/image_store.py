@@ -8,14 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from catalogue.accounts import UploadedImage
-from catalogue.vocabulary import Role
 from services import audit
 from services.accounts.accounts import Actor
-from services.editing.editing import refuse
+from services.editing import permissions
 from services.editing.images import AcceptedImage, accept_image
-from services.errors import Forbidden
 from services.file_store import FileStore
 from services.shared_files import database_files
+from services.transaction import use_case
 
 #: How a stored image's name looks: the SHA-256 of its bytes and its extension.
 NAME_PATTERN = r"^[0-9a-f]{64}\.(jpg|png|webp)$"
@@ -30,13 +29,13 @@ def image_files_for(engine: AsyncEngine, folder: Path) -> FileStore:
     return FileStore(folder, shared=database_files(engine, "image"))
 
 
+@use_case
 async def store_image(
     session: AsyncSession, actor: Actor, data: bytes, files: FileStore, now: dt.datetime
 ) -> UploadedImage:
     """Check, re-encode and keep an uploaded image; refuses anything that is not a safe JPEG, PNG or WebP. Commits."""
-    if actor.role is Role.TRANSLATOR:
-        refusal = Forbidden("translators translate alternative texts but do not upload images")
-        await refuse(session, actor, refusal, "images", now)
+    refusal = "translators translate alternative texts but do not upload images"
+    await permissions.require_shaper(session, actor, refusal, "images", now)
     accepted: AcceptedImage = await anyio.to_thread.run_sync(accept_image, data)
     name = f"{accepted.sha256}.{accepted.extension}"
     # Every machine can serve the file before any entry can refer to it.

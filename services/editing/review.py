@@ -17,10 +17,12 @@ from catalogue.versions import EntryVersion
 from catalogue.vocabulary import OPEN_STATUSES, VersionStatus
 from services import audit
 from services.accounts.accounts import Actor
-from services.editing import editing
+from services.editing import editing, permissions
 from services.editing.editing import WorkingCopy
-from services.editing.entries import Entry, apply_content, content_of, editable_by, load_entry
-from services.errors import Conflict, Forbidden, PreconditionFailed
+from services.editing.entries import Entry, apply_content, content_of, load_entry
+from services.editing.permissions import editable_by
+from services.errors import Conflict, PreconditionFailed
+from services.transaction import use_case
 
 
 async def _publish(session: AsyncSession, kind: EntryKind, entry: Entry, content: Content) -> None:
@@ -37,10 +39,10 @@ async def _publish(session: AsyncSession, kind: EntryKind, entry: Entry, content
 
 
 async def _reviewer(session: AsyncSession, actor: Actor, target: str, now: dt.datetime) -> None:
-    if not actor.reviews:
-        await editing.refuse(session, actor, Forbidden("only advisers and administrators review entries"), target, now)
+    await permissions.require_reviewer(session, actor, target, now)
 
 
+@use_case
 async def approve(
     session: AsyncSession,
     actor: Actor,
@@ -67,6 +69,7 @@ async def approve(
     return await editing.commit_change(session, actor, kind, slug)
 
 
+@use_case
 async def return_draft(
     session: AsyncSession,
     actor: Actor,
@@ -91,6 +94,7 @@ async def return_draft(
     return await editing.commit_change(session, actor, kind, slug)
 
 
+@use_case
 async def restore(
     session: AsyncSession,
     actor: Actor,

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -22,7 +22,6 @@ from catalogue.localised import LocalisedText, resolve
 from catalogue.packs import Pack
 from catalogue.texts import fields_of
 from catalogue.translation_requests import TranslationRequest
-from catalogue.vocabulary import Role
 from i18n import formatting
 from i18n.catalogues import translations
 from i18n.locales import INTERFACE_LOCALES
@@ -31,6 +30,8 @@ from services.accounts.accounts import Actor
 from services.accounts.people import Mail
 from services.delegations import delegations, packs
 from services.errors import InvalidInput
+from services.transaction import use_case
+from services.translation import permissions
 
 RequestKind = Literal["solution", "case"]
 _MODELS: dict[str, Any] = {"solution": t.Solution, "case": t.CaseResult}
@@ -89,6 +90,7 @@ async def _in_pack(session: AsyncSession, delegation: Delegation, kind: str, slu
     return any(item.kind == kind and item.slug == slug for item in record.items)
 
 
+@use_case
 async def request_translation(
     session: AsyncSession,
     actor: Actor,
@@ -166,27 +168,13 @@ async def _existing(
     return found
 
 
-def _visible_to(actor: Actor) -> ColumnElement[bool]:
-    """The requests ``actor`` sees: in their languages, on their organisation's entries, their own, or all."""
-    if actor.role is Role.TRANSLATOR:
-        return TranslationRequest.language.in_(actor.locales) if actor.locales else false()
-    if actor.role is Role.EDITOR:
-        return or_(
-            t.Solution.provider_id == actor.organisation_id,
-            t.CaseResult.maintainer_id == actor.organisation_id,
-        )
-    if actor.role is Role.ADVISER:
-        return TranslationRequest.requested_by_id == actor.id
-    return true()
-
-
 async def open_requests(session: AsyncSession, actor: Actor, locale: str) -> list[RequestView]:
     """The translation requests ``actor`` sees, unfulfilled first and soonest needed first; titles in ``locale``."""
     rows = await session.execute(
         select(TranslationRequest, t.Solution, t.CaseResult)
         .outerjoin(t.Solution, t.Solution.id == TranslationRequest.solution_id)
         .outerjoin(t.CaseResult, t.CaseResult.id == TranslationRequest.case_id)
-        .where(_visible_to(actor))
+        .where(permissions.requests_visible_to(actor))
         .options(selectinload(t.Solution.texts), selectinload(t.CaseResult.texts))
         .order_by(TranslationRequest.needed_by, TranslationRequest.id)
     )
@@ -214,10 +202,7 @@ async def notifications(session: AsyncSession, request_id: int, base_url: str) -
         select(UserAccount)
         .where(
             UserAccount.is_active.is_(True),
-            or_(
-                UserAccount.role == Role.TRANSLATOR.value,
-                (UserAccount.role == Role.EDITOR.value) & (UserAccount.organisation_id == organisation_id),
-            ),
+            permissions.may_fulfil(organisation_id),
         )
         .order_by(UserAccount.email)
     )
@@ -226,7 +211,7 @@ async def notifications(session: AsyncSession, request_id: int, base_url: str) -
     return [
         _mail(person, resolve(title, _locale_of(person)).text, request, link)
         for person in people
-        if person.role == Role.EDITOR.value or request.language in person.locales
+        if permissions.fulfils(person, request.language)
     ]
 
 

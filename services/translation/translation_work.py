@@ -18,14 +18,16 @@ from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind
 from catalogue.localised import LocalisedText, fingerprint, resolve
 from catalogue.revision import current_revision
 from catalogue.texts import fields_of
-from catalogue.vocabulary import Role, TranslationState
+from catalogue.vocabulary import TranslationState
 from i18n.locales import CONTENT_LOCALES, Locale
 from services import audit
 from services.accounts.accounts import Actor
 from services.editing import editing
-from services.editing.entries import Entry, editable_by, load_entry
-from services.errors import CatalogueError, Conflict, Forbidden, InvalidInput
-from services.translation import glossary
+from services.editing.entries import Entry, load_entry
+from services.editing.permissions import editable_by
+from services.errors import CatalogueError, Conflict, InvalidInput
+from services.transaction import use_case
+from services.translation import glossary, permissions
 from services.translation.translation_files import (
     InvalidTranslationFile,
     TranslationFile,
@@ -171,9 +173,7 @@ def _unit_for_file(unit: Unit, target: str, terms: glossary.Glossary) -> Transla
 async def _check_locale(session: AsyncSession, actor: Actor, target: str, now: dt.datetime) -> None:
     if target not in CONTENT_LOCALES:
         raise InvalidInput("target", f"use one of {', '.join(CONTENT_LOCALES)}")
-    if actor.role is Role.TRANSLATOR and target not in actor.locales:
-        refusal = Forbidden(f"a translator for {', '.join(actor.locales)} may not translate into {target!r}")
-        await editing.refuse(session, actor, refusal, f"translations/{target}", now)
+    await permissions.require_target(session, actor, target, now)
 
 
 async def export_file(session: AsyncSession, actor: Actor, target: str, now: dt.datetime) -> TranslationFile:
@@ -235,6 +235,7 @@ def _working_text(content: Content, parts: list[str], locale: str, metric: str |
     return texts.get(locale)
 
 
+@use_case
 async def import_file(session: AsyncSession, actor: Actor, file: TranslationFile, now: dt.datetime) -> ImportResult:
     """Put the file's translations into drafts of their entries; a stale or edited file changes nothing."""
     await _check_locale(session, actor, file.target_locale, now)
@@ -321,6 +322,7 @@ async def states(session: AsyncSession, actor: Actor, kind: EntryKind, slug: str
     return found
 
 
+@use_case
 async def confirm(
     session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, locale: str, paths: list[str], now: dt.datetime
 ) -> list[str]:

@@ -10,6 +10,7 @@ from catalogue import tables as t
 from catalogue.localised import LocalisedText, replace_source
 from catalogue.texts import field_of, store_field
 from services.errors import NotFound
+from services.transaction import use_case
 
 EntryKind = Literal["solution", "case", "organisation", "visit site", "theme"]
 
@@ -22,6 +23,7 @@ _MODELS: dict[str, tuple[type[t.Solution | t.CaseResult | t.Organisation | t.Vis
 }
 
 
+@use_case
 async def update_source_text(session: AsyncSession, kind: EntryKind, slug: str, field: str, text: str) -> LocalisedText:
     """Give ``field`` of an entry a new source text and mark translations of the old one outdated.
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from catalogue import tables as t
 from catalogue.accounts import UserAccount
 from catalogue.vocabulary import Role
-from services.accounts import accounts, people
+from services.accounts import accounts, people, permissions
 from services.accounts.accounts import Actor
 from services.accounts.people import AuditEntry
 from services.web.auth import SIGNED_IN, client_of, now, provide_signed_in, session_cookie, session_cookie_name
@@ -145,7 +145,7 @@ class AccountsApi(Controller):
     @get("/users", summary="Accounts", security=SIGNED_IN)
     async def users(self, db_session: Session, actor: SignedIn) -> Response[list[Account]]:
         """Every account (administrators)."""
-        await people.require_administrator(db_session, actor, now())
+        await permissions.require_administrator(db_session, actor, now())
         rows = await db_session.execute(
             select(UserAccount, t.Organisation.slug)
             .outerjoin(t.Organisation, t.Organisation.id == UserAccount.organisation_id)

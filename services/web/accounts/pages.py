@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from catalogue.vocabulary import Role
-from services.accounts import accounts, people
+from services.accounts import accounts, people, permissions
 from services.errors import InvalidInput, LinkInvalid, LoginFailed, LoginThrottled, MailFailed
 from services.web.auth import (
     anonymous_csrf,
@@ -152,7 +152,6 @@ async def _set_password(
 async def _link_error(
     request: Request[Any, Any, Any], db_session: Session, secret: str, purpose: str, error: str
 ) -> Response[str]:
-    await db_session.rollback()
     user = await accounts.link_owner(db_session, secret, purpose, now())
     return _anonymous_page(request, "set_password.html", status=422, purpose=purpose, email=user.email, error=error)
 
@@ -187,7 +186,7 @@ ACCOUNT_PAGES = [
 
 @get("/admin/users", include_in_schema=False, dependencies={"actor": Provide(provide_signed_in)})
 async def users_page(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
-    await people.require_administrator(db_session, actor, now())
+    await permissions.require_administrator(db_session, actor, now())
     users = await people.all_accounts(db_session)
     organisations = await people.organisation_names(db_session)
     done = request.query_params.get("done")
@@ -214,7 +213,6 @@ async def users_action(request: Request[Any, Any, Any], db_session: Session, act
             raise InvalidInput("user", "no such account")
         await people.set_active(db_session, actor, user_id, form.get("action") == "activate", now())
     except (InvalidInput, MailFailed, ValueError) as error:
-        await db_session.rollback()
         return signed_in_page(
             request, "users.html", status=422, users=await people.all_accounts(db_session),
             organisations=await people.organisation_names(db_session), done=None, error=str(error),

@@ -5,6 +5,7 @@ version; a change made to an older version is refused with the page shown again,
 """
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,11 +21,18 @@ from catalogue.packs import MAX_ITEMS, PackContact, PackItem, PackRecord, Progra
 from i18n.locales import CONTENT_LOCALES, display_name
 from services.accounts import people
 from services.accounts.accounts import Actor
-from services.accounts.people import Mail
-from services.delegations import delegations, pack_freshness, pack_jobs, pack_requests, packs, sharing, suggestions
+from services.delegations import (
+    building,
+    delegations,
+    pack_freshness,
+    pack_jobs,
+    pack_requests,
+    packs,
+    sharing,
+    suggestions,
+)
 from services.errors import InvalidCatalogueData, InvalidInput, PreconditionFailed
 from services.reading import browsing
-from services.translation import translation_requests
 from services.web.auth import now
 from services.web.dependencies import Session, SignedIn
 from services.web.editing.pages import SIGNED_IN
@@ -141,7 +149,6 @@ async def create_delegation(request: Request[Any, Any, Any], db_session: Session
     try:
         created = await delegations.create(db_session, actor, _record(typed), now())
     except (msgspec.ValidationError, InvalidCatalogueData, InvalidInput) as error:
-        await db_session.rollback()
         return await _delegation_form(request, db_session, typed, "/delegations", 422, _problems(error))
     return Redirect(f"/delegations/{created.id}", status_code=303)
 
@@ -172,7 +179,6 @@ async def change_delegation(
     try:
         await delegations.replace(db_session, actor, delegation_id, _record(typed), typed["etag"], now())
     except (msgspec.ValidationError, InvalidCatalogueData, InvalidInput, PreconditionFailed) as error:
-        await db_session.rollback()
         current = delegations.view_of(await delegations.load(db_session, actor, delegation_id, now()))
         status = 412 if isinstance(error, PreconditionFailed) else 422
         return await _delegation_form(
@@ -358,12 +364,12 @@ async def change_pack(
     try:
         if change is None:
             raise InvalidInput("part", "no such part of a pack")
-        record = change(form, await packs.stored(db_session, actor, delegation_id, now()))
-        wanted = await _wanted_translations(db_session, actor, delegation_id, form) if part == "readiness" else []
-        await packs.save(db_session, actor, delegation_id, record, form.get("version", ""), locale, now())
-        mails = await _request_translations(request, db_session, actor, delegation_id, wanted)
+        mails = await building.change_part(
+            db_session, actor, delegation_id, functools.partial(change, form), form.get("version", ""), now(),
+            locale=locale, wanted=_wanted(form) if part == "readiness" else (),
+            base_url=request.app.state.settings.base_url, page_locale=page_locale(request)[0],
+        )  # fmt: skip
     except (msgspec.ValidationError, InvalidCatalogueData, InvalidInput, PreconditionFailed) as error:
-        await db_session.rollback()
         status = 412 if isinstance(error, PreconditionFailed) else 422
         return await _builder(request, db_session, actor, delegation_id, status, _problems(error))
     mailer = request.app.state.mailer
@@ -371,45 +377,15 @@ async def change_pack(
     return Redirect(f"/delegations/{delegation_id}#{part}", status_code=303, background=tasks)
 
 
-async def _wanted_translations(
-    db_session: Session, actor: Actor, delegation_id: int, form: Form
-) -> list[tuple[str, str, str]]:
-    """The translations (language, kind, slug) the form asks for, each one the readiness check offered."""
-    offered = {
-        (language.language, item.kind, item.slug)
-        for language in await packs.readiness(db_session, actor, delegation_id, now())
-        for item in language.missing
-        if item.kind != "visit_site"
-    }
+def _wanted(form: Form) -> tuple[tuple[str, str, str], ...]:
+    """The translations (language, kind, slug) the readiness form asks for."""
     wanted = []
     for key, choice in form.items():
         if key.startswith("choice.") and choice == "request":
             language, item = _choice(key)
             kind, _, slug = item.partition(":")
-            if (language, kind, slug) not in offered:
-                raise InvalidInput(key, "only a solution or case of the pack lacking that language can be requested")
             wanted.append((language, kind, slug))
-    return wanted
-
-
-async def _request_translations(
-    request: Request[Any, Any, Any],
-    db_session: Session,
-    actor: Actor,
-    delegation_id: int,
-    wanted: list[tuple[str, str, str]],
-) -> list[Mail]:
-    """Ask translators for each of ``wanted``; the mails to send about the requests that are new."""
-    mails: list[Mail] = []
-    for language, kind, slug in wanted:
-        made = await translation_requests.request_translation(
-            db_session, actor, delegation_id, kind, slug, language, now(), page_locale(request)[0]
-        )
-        if made.created:
-            mails += await translation_requests.notifications(
-                db_session, made.request.id, request.app.state.settings.base_url
-            )
-    return mails
+    return tuple(wanted)
 
 
 # Generating and sharing
@@ -463,7 +439,6 @@ async def generate(
     try:
         _, new = await pack_requests.request(db_session, actor, delegation_id, languages, now(), timeout)
     except InvalidInput as error:
-        await db_session.rollback()
         return await _builder(request, db_session, actor, delegation_id, 422, _problems(error))
     for render_id in new:
         await request.app.state.pack_jobs.submit(render_id)
@@ -485,7 +460,6 @@ async def share(
             request.app.state.settings.base_url, now(),
         )  # fmt: skip
     except InvalidInput as error:
-        await db_session.rollback()
         return await _generations(request, db_session, actor, delegation_id, 422, problems=_problems(error))
     delegation = delegations.view_of(await delegations.load(db_session, actor, delegation_id, now()))
     return signed_in_page(request, "share_made.html", status=201, delegation=delegation, new_link=made.url)

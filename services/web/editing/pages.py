@@ -16,17 +16,19 @@ from litestar.response import Redirect
 
 from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, ImageRef, SolutionContent
 from catalogue.records import is_slug
-from catalogue.vocabulary import UNITS, Maturity, OutcomeMethod, Role, VersionStatus
+from catalogue.vocabulary import UNITS, Maturity, OutcomeMethod, VersionStatus
 from i18n.catalogues import translations
-from i18n.locales import CONTENT_LOCALES, display_name
+from i18n.locales import display_name
 from services.accounts import people
 from services.accounts.accounts import Actor
 from services.delegations import reach
-from services.editing import editing, image_store, review
+from services.editing import editing, image_store, review, saving
+from services.editing import permissions as may
 from services.editing.images import RefusedImage
 from services.errors import Conflict, Forbidden, InvalidCatalogueData, InvalidInput, PreconditionFailed
 from services.reading import browsing
 from services.translation import glossary, translation_requests, translation_work
+from services.translation import permissions as translation_permissions
 from services.translation.translation_files import InvalidTranslationFile
 from services.web.auth import now, provide_signed_in
 from services.web.dependencies import Session, SignedIn
@@ -64,12 +66,6 @@ async def _requested(db_session: Session, actor: Actor, locale: str) -> list[tra
     ]
 
 
-def _editable_locales(actor: Actor, source: str) -> list[str]:
-    if actor.role is Role.TRANSLATOR:
-        return [code for code in CONTENT_LOCALES if code in actor.locales and code != source]
-    return list(CONTENT_LOCALES)
-
-
 async def _workspace(
     request: Request[Any, Any, Any],
     db_session: Session,
@@ -79,20 +75,21 @@ async def _workspace(
 ) -> Response[str]:
     locale = content_locale(request)
     entries = await review.entries_for(db_session, actor, locale)
-    queue = await review.review_queue(db_session, actor, now()) if actor.reviews else []
+    queue = await review.review_queue(db_session, actor, now()) if may.reviews(actor) else []
     return signed_in_page(
         request,
         "workspace.html",
         status=status,
         actor=actor,
+        reviews=may.reviews(actor),
         entries=entries,
         queue=queue,
         titles={(entry.kind, entry.slug): entry.title for entry in entries},
         themes=await browsing.list_themes(db_session, locale),
         maturities=[m.value for m in Maturity],
-        organisations=await people.organisation_names(db_session) if actor.reviews else [],
+        organisations=await people.organisation_names(db_session) if may.reviews(actor) else [],
         reach=await reach.own_reach(db_session, actor, locale),
-        requests=await _requested(db_session, actor, locale) if actor.role is not Role.TRANSLATOR else [],
+        requests=await _requested(db_session, actor, locale) if may.shapes_entries(actor) else [],
         problems=problems or [],
     )
 
@@ -118,7 +115,6 @@ async def add_solution(request: Request[Any, Any, Any], db_session: Session, act
             db_session, actor, "solution", slug, content, now(), source_locale=source, organisation=owner
         )
     except (msgspec.ValidationError, InvalidInput, InvalidCatalogueData, Conflict, Forbidden) as error:
-        await db_session.rollback()
         problems = error.problems if isinstance(error, InvalidCatalogueData) else [str(error)]
         return await _workspace(request, db_session, actor, status=422, problems=problems)
     return Redirect(f"/edit/solutions/{slug}?locale={source}", status_code=303)
@@ -160,7 +156,7 @@ async def _edit_page(
     number_locale = number_locale or page_locale(request)[0]
     copy = await editing.working_copy(db_session, actor, kind, slug)
     source = copy.source_locale
-    locales = _editable_locales(actor, source)
+    locales = may.editable_locales(actor, source)
     if locale not in locales:
         locale = locales[0] if source not in locales else source
     content = copy.content
@@ -203,9 +199,9 @@ async def _edit_page(
             }
             for n, ref in enumerate((typed or content).images)
         ],
-        uploads=actor.role is not Role.TRANSLATOR and locale == source,
-        discardable=actor.role is not Role.TRANSLATOR and copy.status is not VersionStatus.PUBLISHED,
-        structure=actor.role is not Role.TRANSLATOR and locale == source,
+        uploads=may.shapes_entries(actor) and locale == source,
+        discardable=may.shapes_entries(actor) and copy.status is not VersionStatus.PUBLISHED,
+        structure=may.shapes_entries(actor) and locale == source,
         content=typed or content,
         maturities=[m.value for m in Maturity],
         themes=themes,
@@ -276,9 +272,7 @@ async def save_form(
     form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
     locale = form.get("locale", "")
     copy = await editing.working_copy(db_session, actor, kind, slug)
-    structure = actor.role is not Role.TRANSLATOR and locale == copy.source_locale
-    if locale not in _editable_locales(actor, copy.source_locale):
-        await editing.refuse(db_session, actor, Forbidden(f"you do not edit {locale!r}"), f"{kind}/{slug}", now())
+    structure = may.shapes_entries(actor) and locale == copy.source_locale
     reader_locale = page_locale(request)[0]
     number_locale = number_locale_of(form, reader_locale)
     figures = Figures(form, number_locale, translations(reader_locale).gettext)
@@ -297,20 +291,15 @@ async def save_form(
     etag = form.get("etag", "")
     confirmations = [key.removeprefix("confirm.") for key in form if key.startswith("confirm.")]
     try:
-        if etag != copy.etag:
-            raise PreconditionFailed(copy.etag)
-        if typed != copy.content or copy.status is not VersionStatus.PUBLISHED:
-            etag = (await editing.save_draft(db_session, actor, kind, slug, typed, etag, now())).etag
-        if form.get("action") == "submit":
-            await editing.submit(db_session, actor, kind, slug, etag, now())
-        if confirmations:
-            await translation_work.confirm(db_session, actor, kind, slug, locale, confirmations, now())
+        await saving.save_edit(
+            db_session, actor, kind, slug, locale, typed, etag, now(),
+            submit=form.get("action") == "submit", confirmations=confirmations,
+        )  # fmt: skip
     except PreconditionFailed:
         return await _edit_page(
             request, db_session, actor, kind, slug, locale, typed=typed, problem="conflict", status=409
         )
     except (InvalidCatalogueData, InvalidInput, Forbidden, Conflict) as error:
-        await db_session.rollback()
         problems = error.problems if isinstance(error, InvalidCatalogueData) else [str(error)]
         return await _edit_page(
             request,
@@ -337,7 +326,7 @@ async def review_page(
     history = await review.history(db_session, actor, kind, slug)
     return signed_in_page(
         request, "review.html", review=found, history=history, segment=segment, slug=slug, actor=actor,
-        submitted=found.copy.status is VersionStatus.SUBMITTED,
+        reviews=may.reviews(actor), submitted=found.copy.status is VersionStatus.SUBMITTED,
         shown=functools.partial(shown_value, locale=page_locale(request)[0]),
     )  # fmt: skip
 
@@ -368,7 +357,7 @@ EDITING_PAGES = [workspace, add_solution, edit_form, save_form, review_page, dec
 async def translations_page(request: Request[Any, Any, Any], db_session: Session, actor: SignedIn) -> Response[str]:
     locale = content_locale(request)
     report = await translation_work.completeness(db_session, actor, locale)
-    targets = [code for code in report.locales if actor.role is not Role.TRANSLATOR or code in actor.locales]
+    targets = translation_permissions.target_locales(actor, report.locales)
     return signed_in_page(
         request, "translations.html", report=report, targets=targets, actor=actor,
         imported=request.query_params.get("imported"), problems=[],
@@ -396,10 +385,9 @@ async def import_translations(request: Request[Any, Any, Any], db_session: Sessi
             problems = [str(error)]
         else:
             return Redirect(f"/translations?imported={result.changed}", status_code=303)
-    await db_session.rollback()
     locale = content_locale(request)
     report = await translation_work.completeness(db_session, actor, locale)
-    targets = [code for code in report.locales if actor.role is not Role.TRANSLATOR or code in actor.locales]
+    targets = translation_permissions.target_locales(actor, report.locales)
     return signed_in_page(
         request, "translations.html", status=422, report=report, targets=targets, actor=actor,
         imported=None, problems=problems, requests=await _requested(db_session, actor, locale),
