@@ -37,6 +37,7 @@ def warm_renders(database_url: str, renders: int) -> tuple[float, float]:
     from weasyprint import HTML
 
     from catalogue.database import async_engine
+    from i18n.locales import Locale
     from services.documents.rendering import OwnAssetsFetcher, render_pdf
     from services.reading.brochures import brochure_for, lay_out
 
@@ -45,7 +46,7 @@ def warm_renders(database_url: str, renders: int) -> tuple[float, float]:
         try:
             started = time.perf_counter()
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-                source = lay_out(await brochure_for(session, SOLUTION, locale, "https://catalogue.example"))
+                source = lay_out(await brochure_for(session, SOLUTION, Locale(locale), "https://catalogue.example"))
             render_pdf(source.html, source.images)
             return time.perf_counter() - started, source.html, source.images
         finally:

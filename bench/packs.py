@@ -60,9 +60,10 @@ def _pack_html(database_url: str, items: list[dict[str, str]]) -> tuple[str, dic
                 actor = accounts.actor_of(user)  # type: ignore[arg-type]
                 now = dt.datetime.now(dt.UTC)
                 made = await delegations.create(session, actor, msgspec.convert(DELEGATION, DelegationRecord), now)
-                view = await packs.view(session, actor, made.id, "en", now)
+                english = Locale("en")
+                view = await packs.view(session, actor, made.id, english, now)
                 await packs.save(
-                    session, actor, made.id, msgspec.convert({"items": items}, PackRecord), view.etag, "en", now
+                    session, actor, made.id, msgspec.convert({"items": items}, PackRecord), view.etag, english, now
                 )
                 started = time.perf_counter()
                 source = await PACK.source(session, made.id, Locale("en"), "https://catalogue.example")
@@ -78,6 +79,7 @@ def _brochures(database_url: str, slugs: list[str]) -> float:
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
     from catalogue.database import async_engine
+    from i18n.locales import Locale
     from services.documents.rendering import render_pdf
     from services.reading.brochures import brochure_for, lay_out
 
@@ -87,7 +89,7 @@ def _brochures(database_url: str, slugs: list[str]) -> float:
             started = time.perf_counter()
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
                 for slug in slugs:
-                    source = lay_out(await brochure_for(session, slug, "en", "https://catalogue.example"))
+                    source = lay_out(await brochure_for(session, slug, Locale("en"), "https://catalogue.example"))
                     render_pdf(source.html, source.images)
             return time.perf_counter() - started
         finally:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from catalogue.database import async_engine
 from i18n.catalogues import translations
-from i18n.locales import CONTENT_LOCALES
+from i18n.locales import CONTENT_LOCALES, Locale
 from services.documents.rendering import render_pdf
 from services.reading import browsing
 from services.reading.brochure import Brochure
@@ -54,7 +54,7 @@ async def _brochures(url: str, slug: str = "", locales: tuple[str, ...] = CONTEN
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             return {
-                locale: await brochure_for(session, slug or SOLUTION, locale, "https://catalogue.example")
+                locale: await brochure_for(session, slug or SOLUTION, Locale(locale), "https://catalogue.example")
                 for locale in locales
             }
     finally:
@@ -180,7 +180,9 @@ async def _every_solution(url: str) -> list[Brochure]:
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             page = await browsing.list_solutions(session, browsing.Filters(per_page=100), "de", "de")
-            return [await brochure_for(session, item.slug, "de", "https://catalogue.example") for item in page.items]
+            return [
+                await brochure_for(session, item.slug, Locale("de"), "https://catalogue.example") for item in page.items
+            ]
     finally:
         await engine.dispose()
 

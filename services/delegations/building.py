@@ -6,6 +6,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.packs import PackRecord
+from i18n.locales import FALLBACK_LOCALE, Locale
 from services.accounts.accounts import Actor
 from services.accounts.people import Mail
 from services.delegations import packs
@@ -23,10 +24,10 @@ async def change_part(
     version: str,
     now: dt.datetime,
     *,
-    locale: str,
+    locale: Locale,
     wanted: tuple[tuple[str, str, str], ...] = (),
     base_url: str = "",
-    page_locale: str = "en",
+    page_locale: Locale = FALLBACK_LOCALE,
 ) -> list[Mail]:
     """Apply ``change`` to the pack as stored at ``version`` and save it; ask for each translation ``wanted``.
 

@@ -13,6 +13,7 @@ from catalogue import views as v
 from catalogue.delegations import Delegation
 from catalogue.packs import PackContact, PackRecord, item_key
 from i18n import formatting
+from i18n.locales import Locale
 from services.reading.brochure import (
     Brochure,
     CaseSection,
@@ -58,7 +59,7 @@ class ShownDay(msgspec.Struct, frozen=True):
 
 
 class PackDocument(msgspec.Struct, frozen=True):
-    locale: str
+    locale: Locale
     direction: str
     title: str
     subtitle: str
@@ -81,7 +82,7 @@ class PackContent(msgspec.Struct, frozen=True):
     rates: list[v.ExchangeRateView]
 
 
-def _site(site: v.VisitSiteView, locale: str, _: Gettext) -> SiteShown:
+def _site(site: v.VisitSiteView, locale: Locale, _: Gettext) -> SiteShown:
     address = ", ".join(part for part in (site.address, site.postcode, site.city) if part)
     return SiteShown(
         name=shown(site.name),
@@ -93,7 +94,7 @@ def _site(site: v.VisitSiteView, locale: str, _: Gettext) -> SiteShown:
     )
 
 
-def _dates(start: dt.date, end: dt.date, locale: str) -> str:
+def _dates(start: dt.date, end: dt.date, locale: Locale) -> str:
     if start == end:
         return formatting.date(start, locale)
     return f"{formatting.date(start, locale)} – {formatting.date(end, locale)}"
@@ -104,7 +105,7 @@ def build_pack(
     record: PackRecord,
     content: PackContent,
     prepared_by: str,
-    locale: str,
+    locale: Locale,
     _: Gettext,
 ) -> PackDocument:
     """The pack of ``delegation`` for readers of ``locale``; ``_`` translates the document's own wording."""

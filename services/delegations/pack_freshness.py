@@ -14,6 +14,7 @@ from catalogue.localised import resolve
 from catalogue.packs import Pack, PackItem, PackRender, kept_in
 from catalogue.versions import EntryVersion
 from catalogue.vocabulary import VersionStatus
+from i18n.locales import Locale
 from services.accounts.accounts import Actor
 from services.delegations import delegations
 from services.delegations.packs import published, record_of, titles
@@ -106,7 +107,7 @@ async def _changed_fields(session: AsyncSession, kind: str, slug: str, before: i
 
 
 async def freshness(
-    session: AsyncSession, actor: Actor, delegation_id: int, locale: str, now: dt.datetime
+    session: AsyncSession, actor: Actor, delegation_id: int, locale: Locale, now: dt.datetime
 ) -> list[Freshness]:
     """For each language with a finished file: whether it is outdated, and what changed since it was made."""
     delegation = await delegations.load(session, actor, delegation_id, now)

@@ -44,14 +44,16 @@ async def _laid_out(
     _delegation_lock: int,
     _pack_lock: int,
     owner: str,
-    locale: str,
+    locale: Locale,
     base_url: str,
 ) -> DocumentSource:
     async with loading():
         return await _layout(session, delegation_id, owner, locale, base_url)
 
 
-async def _layout(session: AsyncSession, delegation_id: int, owner: str, locale: str, base_url: str) -> DocumentSource:
+async def _layout(
+    session: AsyncSession, delegation_id: int, owner: str, locale: Locale, base_url: str
+) -> DocumentSource:
     delegation = await session.get_one(Delegation, delegation_id)
     pack = await session.scalar(select(Pack).where(Pack.delegation_id == delegation.id))
     record = packs.record_of(pack)

@@ -20,6 +20,7 @@ from catalogue.localised import LocalisedText, resolve
 from catalogue.packs import Pack, PackContact, PackItem, PackRecord, ProgrammeDay, item_key, pack_problems
 from catalogue.texts import fields_of
 from catalogue.translation_requests import TranslationRequest
+from i18n.locales import Locale
 from services import audit
 from services.accounts.accounts import Actor
 from services.delegations import delegations
@@ -104,7 +105,7 @@ async def _pack(session: AsyncSession, delegation_id: int) -> Pack | None:
     return found
 
 
-async def view(session: AsyncSession, actor: Actor, delegation_id: int, locale: str, now: dt.datetime) -> PackView:
+async def view(session: AsyncSession, actor: Actor, delegation_id: int, locale: Locale, now: dt.datetime) -> PackView:
     """The delegation's pack as composed so far (empty before the first save), titles in ``locale``."""
     return await view_of(session, await delegations.load(session, actor, delegation_id, now), locale)
 
@@ -115,7 +116,7 @@ async def stored(session: AsyncSession, actor: Actor, delegation_id: int, now: d
     return record_of(await _pack(session, delegation.id))
 
 
-async def view_of(session: AsyncSession, delegation: Delegation, locale: str) -> PackView:
+async def view_of(session: AsyncSession, delegation: Delegation, locale: Locale) -> PackView:
     """The pack of ``delegation``, for whoever was already allowed to see it."""
     pack = await _pack(session, delegation.id)
     record = record_of(pack)
@@ -146,7 +147,7 @@ async def save(
     delegation_id: int,
     record: PackRecord,
     if_match: str | None,
-    locale: str,
+    locale: Locale,
     now: dt.datetime,
 ) -> PackView:
     """Replace the pack's composition, made to the version ``if_match`` names. Commits."""
@@ -238,7 +239,7 @@ async def _requested(session: AsyncSession, items: list[PackItem], languages: li
     return asked
 
 
-async def visit_site_names(session: AsyncSession, locale: str) -> list[tuple[str, str]]:
+async def visit_site_names(session: AsyncSession, locale: Locale) -> list[tuple[str, str]]:
     """Every visit site's slug and name in ``locale``, by name: the choices for a programme stop."""
     slugs = sorted((await published(session))["visit_site"])
     names = await titles(session, [PackItem(kind="visit_site", slug=slug) for slug in slugs])

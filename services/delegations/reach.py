@@ -24,6 +24,7 @@ from catalogue.localised import resolve
 from catalogue.packs import PackRender
 from catalogue.texts import fields_of
 from i18n import formatting
+from i18n.locales import Locale
 from services.accounts.accounts import Actor
 from services.delegations import permissions
 from services.errors import NotFound
@@ -70,7 +71,7 @@ class _RenderedVersions(msgspec.Struct, frozen=True):
     entries: list[_RenderedEntry] = []
 
 
-async def organisation_reach(session: AsyncSession, actor: Actor, slug: str, locale: str, now: dt.datetime) -> Reach:
+async def organisation_reach(session: AsyncSession, actor: Actor, slug: str, locale: Locale, now: dt.datetime) -> Reach:
     """Where the organisation ``slug``'s solutions and cases went; another company's is not found for an editor."""
     await permissions.require_reach_reader(session, actor, slug, now)
     query = select(t.Organisation).where(t.Organisation.slug == slug, permissions.reach_visible_to(actor))
@@ -80,7 +81,7 @@ async def organisation_reach(session: AsyncSession, actor: Actor, slug: str, loc
     return await _reach(session, organisation, locale)
 
 
-async def own_reach(session: AsyncSession, actor: Actor, locale: str) -> Reach | None:
+async def own_reach(session: AsyncSession, actor: Actor, locale: Locale) -> Reach | None:
     """The reach of the organisation an editor works for; ``None`` for every other account."""
     own = permissions.own_organisation(actor)
     if own is None:
@@ -112,7 +113,7 @@ def _entries(delegation_id: int, versions: Any) -> list[_RenderedEntry]:
 
 
 def _entry_reach(
-    kind: ReachKind, entries: Iterable[t.Solution | t.CaseResult], delivered: dict[int, Any], locale: str
+    kind: ReachKind, entries: Iterable[t.Solution | t.CaseResult], delivered: dict[int, Any], locale: Locale
 ) -> list[EntryReach]:
     found = []
     for entry in entries:
@@ -125,7 +126,7 @@ def _entry_reach(
     return sorted(found, key=lambda item: (-item.packs, item.title.casefold(), item.slug))
 
 
-async def _reach(session: AsyncSession, organisation: t.Organisation, locale: str) -> Reach:
+async def _reach(session: AsyncSession, organisation: t.Organisation, locale: Locale) -> Reach:
     solutions = list(
         await session.scalars(
             select(t.Solution).where(t.Solution.provider_id == organisation.id).options(selectinload(t.Solution.texts))

@@ -22,6 +22,7 @@ from catalogue.texts import fields_of
 from catalogue.vocabulary import Verification
 from i18n import formatting
 from i18n.catalogues import translations
+from i18n.locales import Locale
 
 THEME_WEIGHT, TERM_WEIGHT, LANGUAGE_WEIGHT, MARKET_WEIGHT, TOUR_WEIGHT = 3.0, 1.0, 2.0, 2.0, 2.0
 MAX_TERMS = 3
@@ -64,7 +65,7 @@ def challenge_terms(challenges: str) -> list[str]:
 
 
 class _Ranker:
-    def __init__(self, delegation: Delegation, themes: dict[str, str], locale: str) -> None:
+    def __init__(self, delegation: Delegation, themes: dict[str, str], locale: Locale) -> None:
         self.delegation = delegation
         self.themes = themes
         self.locale = locale
@@ -108,7 +109,7 @@ def _ranked(items: list[Suggestion], limit: int) -> list[Suggestion]:
     return sorted(items, key=lambda item: (-item.score, item.slug))[:limit]
 
 
-async def suggest(session: AsyncSession, delegation: Delegation, locale: str, limit: int = 20) -> Suggestions:
+async def suggest(session: AsyncSession, delegation: Delegation, locale: Locale, limit: int = 20) -> Suggestions:
     """The best solutions, cases and visit sites for ``delegation``, reasons given in ``locale``."""
     theme_rows = await session.scalars(select(t.Theme).options(selectinload(t.Theme.texts)))
     themes = {theme.slug: resolve(fields_of(theme.texts)["label"], locale).text for theme in theme_rows}

@@ -37,7 +37,7 @@ def _as_is(reference: str) -> str:
     return reference
 
 
-def lay_out_document(template: str, document: Any, locale: str, link: Callable[[str], str] | None = None) -> str:
+def lay_out_document(template: str, document: Any, locale: Locale, link: Callable[[str], str] | None = None) -> str:
     """``document`` laid out as HTML by ``template`` of ``pdf_templates/``, its wording in ``locale``.
 
     ``link`` turns the document's references (``asset:NAME``, ``generated:NAME``) into URLs;

@@ -15,6 +15,7 @@ from catalogue.localised import resolve
 from catalogue.texts import fields_of
 from catalogue.versions import EntryVersion
 from catalogue.vocabulary import OPEN_STATUSES, VersionStatus
+from i18n.locales import Locale
 from services import audit
 from services.accounts.accounts import Actor
 from services.editing import editing, permissions
@@ -236,7 +237,7 @@ class EntryStatus(msgspec.Struct, frozen=True, kw_only=True):
     published: bool
 
 
-async def entries_for(session: AsyncSession, actor: Actor, locale: str) -> list[EntryStatus]:
+async def entries_for(session: AsyncSession, actor: Actor, locale: Locale) -> list[EntryStatus]:
     """The solutions and cases ``actor`` may edit, with their review status, titles in ``locale``."""
     found: list[EntryStatus] = []
     for kind, model, column in (

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalogue.content import Content, EntryKind
 from catalogue.vocabulary import VersionStatus
+from i18n.locales import Locale
 from services.accounts.accounts import Actor
 from services.editing import editing, permissions
 from services.errors import PreconditionFailed
@@ -19,7 +20,7 @@ async def save_edit(
     actor: Actor,
     kind: EntryKind,
     slug: str,
-    locale: str,
+    locale: Locale,
     content: Content,
     if_match: str,
     now: dt.datetime,

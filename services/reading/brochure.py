@@ -14,6 +14,7 @@ from markupsafe import Markup
 from catalogue import views as v
 from i18n import formatting, labels
 from i18n.currencies import reader_currency
+from i18n.locales import Locale
 from services.documents.charts import baseline_result_chart
 from services.reading.exchange import convert
 
@@ -74,7 +75,7 @@ class ShownCase(msgspec.Struct, frozen=True):
 class Brochure(msgspec.Struct, frozen=True):
     """Everything a brochure template needs, and the images it refers to."""
 
-    locale: str
+    locale: Locale
     direction: str
     title: Shown
     summary: Shown
@@ -113,7 +114,7 @@ def shown(text: v.Text) -> Shown:
     return Shown(text=text.text, locale=text.locale, direction=formatting.direction(text.locale))
 
 
-def _place(case: v.CaseDetail, locale: str) -> str:
+def _place(case: v.CaseDetail, locale: Locale) -> str:
     """Site, city and country, separated as the locale separates the parts of an address."""
     separator = "، " if formatting.direction(locale) == "rtl" else "，" if locale in {"zh", "ja"} else ", "
     return separator.join([case.site.text, case.city, formatting.country(case.country, locale)])
@@ -132,7 +133,7 @@ def _strongest(cases: list[v.CaseDetail]) -> list[v.CaseDetail]:
 class _Footnotes:
     """Numbers each distinct source once, in order of first use."""
 
-    def __init__(self, _: Gettext, locale: str) -> None:
+    def __init__(self, _: Gettext, locale: Locale) -> None:
         self._ = _
         self.locale = locale
         self.numbers: dict[tuple[str, str | None], int] = {}
@@ -151,7 +152,7 @@ class _Footnotes:
 
 
 def _outcome(
-    outcome: v.OutcomeView, locale: str, _: Gettext, notes: _Footnotes, images: dict[str, bytes], name: str
+    outcome: v.OutcomeView, locale: Locale, _: Gettext, notes: _Footnotes, images: dict[str, bytes], name: str
 ) -> ShownOutcome:
     value = formatting.quantity_range(outcome.result, outcome.result_max, outcome.unit, locale)
     if outcome.annual:
@@ -176,7 +177,7 @@ def _outcome(
 
 
 def _investment(
-    money: v.Money, note: int, locale: str, rates: list[v.ExchangeRateView], _: Gettext, notes: _Footnotes
+    money: v.Money, note: int, locale: Locale, rates: list[v.ExchangeRateView], _: Gettext, notes: _Footnotes
 ) -> list[ShownLine]:
     """The amount in its own currency and, where a stored rate allows, in the reader's, with the rate's date."""
     own = formatting.money(money.amount, money.currency, locale)
@@ -194,7 +195,7 @@ def _investment(
 
 
 def _cost(
-    cost: v.CostView | None, locale: str, rates: list[v.ExchangeRateView], _: Gettext, notes: _Footnotes
+    cost: v.CostView | None, locale: Locale, rates: list[v.ExchangeRateView], _: Gettext, notes: _Footnotes
 ) -> ShownCost | None:
     if cost is None:
         return None
@@ -208,7 +209,7 @@ def _cost(
     return ShownCost(lines=lines) if lines else None
 
 
-def _language_notes(texts: list[v.Text], locale: str, _: Gettext) -> list[str]:
+def _language_notes(texts: list[v.Text], locale: Locale, _: Gettext) -> list[str]:
     """Notes saying which texts are translations, and which are not yet in the reader's language."""
     notes = []
     translated_from = sorted({text.source for text in texts if text.locale == locale and text.source != locale})
@@ -238,7 +239,7 @@ def _qr_code(url: str) -> bytes:
 
 def _shown_case(
     case: v.CaseDetail,
-    locale: str,
+    locale: Locale,
     rates: list[v.ExchangeRateView],
     _: Gettext,
     notes: _Footnotes,
@@ -266,7 +267,7 @@ def build_brochure(
     cases: list[v.CaseDetail],
     provider: v.OrganisationDetail,
     themes: dict[str, v.ThemeView],
-    locale: str,
+    locale: Locale,
     live_url: str,
     rates: list[v.ExchangeRateView],
     _: Gettext,
@@ -326,7 +327,7 @@ class CaseSection(msgspec.Struct, frozen=True):
 
 
 def build_case_section(
-    case: v.CaseDetail, locale: str, rates: list[v.ExchangeRateView], _: Gettext, image_prefix: str = ""
+    case: v.CaseDetail, locale: Locale, rates: list[v.ExchangeRateView], _: Gettext, image_prefix: str = ""
 ) -> CaseSection:
     """The case as a brochure shows it, for readers of ``locale``; chart names start with ``image_prefix``."""
     notes = _Footnotes(_, locale)

@@ -6,13 +6,14 @@ import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from i18n.catalogues import translations
+from i18n.locales import Locale
 from services.documents.pipeline import DocumentKind, DocumentSource, lay_out_document, loading
 from services.reading import browsing
 from services.reading.brochure import Brochure, build_brochure
 from services.view_cache import cached_view
 
 
-async def brochure_for(session: AsyncSession, slug: str, locale: str, base_url: str) -> Brochure:
+async def brochure_for(session: AsyncSession, slug: str, locale: Locale, base_url: str) -> Brochure:
     """The brochure of the published solution ``slug`` in ``locale``; :class:`NotFound` otherwise."""
     solution = await browsing.get_solution(session, slug, locale)
     cases = [await browsing.get_case(session, case.slug, locale) for case in solution.cases]
@@ -34,7 +35,7 @@ def lay_out(brochure: Brochure, link: Callable[[str], str] | None = None) -> Doc
 
 
 @cached_view
-async def brochure_source(session: AsyncSession, slug: str, locale: str, base_url: str) -> DocumentSource:
+async def brochure_source(session: AsyncSession, slug: str, locale: Locale, base_url: str) -> DocumentSource:
     """The laid-out brochure, kept while the catalogue is unchanged so repeated downloads skip the layout."""
     async with loading():
         brochure = await brochure_for(session, slug, locale, base_url)

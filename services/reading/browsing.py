@@ -13,7 +13,7 @@ from catalogue import tables as t
 from catalogue import views as v
 from catalogue.localised import PUBLIC_STATES
 from catalogue.records import is_slug
-from i18n.locales import CONTENT_LOCALES
+from i18n.locales import CONTENT_LOCALES, Locale
 from services.errors import InvalidQuery, NotFound
 from services.reading import loaders, presenting
 from services.reading.search import (
@@ -98,11 +98,11 @@ class Listing(msgspec.Struct, Generic[EntryT, ViewT], frozen=True):
     conditions: Callable[[Filters], list[ColumnElement[bool]]]
     search: list[MatchSource]
     load: tuple[LoaderOption, ...]
-    present: Callable[[EntryT, str], ViewT]
+    present: Callable[[EntryT, Locale], ViewT]
 
 
 async def _page(
-    session: AsyncSession, listing: Listing[EntryT, ViewT], filters: Filters, locale: str, requested: str
+    session: AsyncSession, listing: Listing[EntryT, ViewT], filters: Filters, locale: Locale, requested: str
 ) -> v.Page[ViewT]:
     """One page of entries meeting ``filters``, best search matches first."""
     await _check_filters(session, filters)
@@ -222,21 +222,21 @@ VISIT_SITES = Listing(
 
 @cached_view
 async def list_solutions(
-    session: AsyncSession, filters: Filters, locale: str, requested: str
+    session: AsyncSession, filters: Filters, locale: Locale, requested: str
 ) -> v.Page[v.SolutionSummary]:
     """Published solutions meeting ``filters``, resolved for ``locale``."""
     return await _page(session, SOLUTIONS, filters, locale, requested)
 
 
 @cached_view
-async def list_cases(session: AsyncSession, filters: Filters, locale: str, requested: str) -> v.Page[v.CaseSummary]:
+async def list_cases(session: AsyncSession, filters: Filters, locale: Locale, requested: str) -> v.Page[v.CaseSummary]:
     """Published case results meeting ``filters``, resolved for ``locale``."""
     return await _page(session, CASES, filters, locale, requested)
 
 
 @cached_view
 async def list_organisations(
-    session: AsyncSession, filters: Filters, locale: str, requested: str
+    session: AsyncSession, filters: Filters, locale: Locale, requested: str
 ) -> v.Page[v.OrganisationSummary]:
     """Organisations meeting ``filters``, resolved for ``locale``."""
     return await _page(session, ORGANISATIONS, filters, locale, requested)
@@ -244,7 +244,7 @@ async def list_organisations(
 
 @cached_view
 async def list_visit_sites(
-    session: AsyncSession, filters: Filters, locale: str, requested: str
+    session: AsyncSession, filters: Filters, locale: Locale, requested: str
 ) -> v.Page[v.VisitSiteView]:
     """Visit sites meeting ``filters``, resolved for ``locale``."""
     return await _page(session, VISIT_SITES, filters, locale, requested)
@@ -258,7 +258,7 @@ async def list_exchange_rates(session: AsyncSession) -> list[v.ExchangeRateView]
 
 
 @cached_view
-async def list_themes(session: AsyncSession, locale: str) -> list[v.ThemeView]:
+async def list_themes(session: AsyncSession, locale: Locale) -> list[v.ThemeView]:
     """Every theme of the taxonomy, in its managed order."""
     themes = await session.scalars(select(t.Theme).order_by(t.Theme.position, t.Theme.slug).options(*loaders.THEME))
     return [presenting.theme_view(theme, locale) for theme in themes]
@@ -280,7 +280,7 @@ def _published_cases(cases: Sequence[t.CaseResult]) -> list[t.CaseResult]:
 
 
 @cached_view
-async def get_solution(session: AsyncSession, slug: str, locale: str) -> v.SolutionDetail:
+async def get_solution(session: AsyncSession, slug: str, locale: Locale) -> v.SolutionDetail:
     """One published solution with its case results; :class:`NotFound` otherwise."""
     solution = await _one(session, t.Solution, "solution", slug, loaders.SOLUTION_DETAIL, t.Solution.is_published)
     cases = await session.scalars(
@@ -292,7 +292,7 @@ async def get_solution(session: AsyncSession, slug: str, locale: str) -> v.Solut
 
 
 @cached_view
-async def get_case(session: AsyncSession, slug: str, locale: str) -> v.CaseDetail:
+async def get_case(session: AsyncSession, slug: str, locale: Locale) -> v.CaseDetail:
     """One published case result with outcomes, partners and cost; :class:`NotFound` otherwise."""
     case = await _one(session, t.CaseResult, "case", slug, loaders.CASE_DETAIL, t.CaseResult.is_published)
     sites = await session.scalars(
@@ -305,7 +305,7 @@ async def get_case(session: AsyncSession, slug: str, locale: str) -> v.CaseDetai
 
 
 @cached_view
-async def get_organisation(session: AsyncSession, slug: str, locale: str) -> v.OrganisationDetail:
+async def get_organisation(session: AsyncSession, slug: str, locale: Locale) -> v.OrganisationDetail:
     """One organisation with the solutions it provides and the cases it took part in."""
     org = await _one(session, t.Organisation, "organisation", slug, loaders.ORGANISATION)
     solutions = await session.scalars(
@@ -323,6 +323,6 @@ async def get_organisation(session: AsyncSession, slug: str, locale: str) -> v.O
 
 
 @cached_view
-async def get_visit_site(session: AsyncSession, slug: str, locale: str) -> v.VisitSiteView:
+async def get_visit_site(session: AsyncSession, slug: str, locale: Locale) -> v.VisitSiteView:
     """One visit site; :class:`NotFound` otherwise."""
     return presenting.visit_site_view(await _one(session, t.VisitSite, "visit site", slug, loaders.VISIT_SITE), locale)

@@ -11,9 +11,10 @@ from catalogue import tables as t
 from catalogue import views as v
 from catalogue.localised import LocalisedText, resolve
 from catalogue.texts import HasTexts, fields_of
+from i18n.locales import Locale
 
 
-def _text(fields: dict[str, LocalisedText], field: str, locale: str) -> v.Text:
+def _text(fields: dict[str, LocalisedText], field: str, locale: Locale) -> v.Text:
     resolved = resolve(fields[field], locale)
     return v.Text(
         text=resolved.text,
@@ -32,12 +33,12 @@ def _fields(summary: msgspec.Struct) -> dict[str, Any]:
     return msgspec.structs.asdict(summary)
 
 
-def localised(owner: HasTexts, field: str, locale: str) -> v.Text:
+def localised(owner: HasTexts, field: str, locale: Locale) -> v.Text:
     """One field of ``owner`` as the reader of ``locale`` sees it."""
     return _text(fields_of(owner.texts), field, locale)
 
 
-def theme_view(theme: t.Theme, locale: str) -> v.ThemeView:
+def theme_view(theme: t.Theme, locale: Locale) -> v.ThemeView:
     fields = fields_of(theme.texts)
     return v.ThemeView(
         slug=theme.slug, label=_text(fields, "label", locale), description=_text(fields, "description", locale)
@@ -48,7 +49,7 @@ def organisation_ref(org: t.Organisation) -> v.OrganisationRef:
     return v.OrganisationRef(slug=org.slug, name=org.name, kind=org.kind)
 
 
-def organisation_summary(org: t.Organisation, locale: str) -> v.OrganisationSummary:
+def organisation_summary(org: t.Organisation, locale: Locale) -> v.OrganisationSummary:
     fields = fields_of(org.texts)
     return v.OrganisationSummary(
         slug=org.slug,
@@ -64,7 +65,7 @@ def organisation_summary(org: t.Organisation, locale: str) -> v.OrganisationSumm
 
 
 def organisation_detail(
-    org: t.Organisation, solutions: list[t.Solution], cases: list[t.CaseResult], locale: str
+    org: t.Organisation, solutions: list[t.Solution], cases: list[t.CaseResult], locale: Locale
 ) -> v.OrganisationDetail:
     contact = None
     if org.contact_name or org.contact_email or org.contact_phone:
@@ -82,11 +83,11 @@ def organisation_detail(
     )
 
 
-def solution_ref(solution: t.Solution, locale: str) -> v.SolutionRef:
+def solution_ref(solution: t.Solution, locale: Locale) -> v.SolutionRef:
     return v.SolutionRef(slug=solution.slug, title=localised(solution, "title", locale))
 
 
-def _solution_summary(solution: t.Solution, fields: dict[str, LocalisedText], locale: str) -> v.SolutionSummary:
+def _solution_summary(solution: t.Solution, fields: dict[str, LocalisedText], locale: Locale) -> v.SolutionSummary:
     return v.SolutionSummary(
         slug=solution.slug,
         title=_text(fields, "title", locale),
@@ -101,7 +102,7 @@ def _solution_summary(solution: t.Solution, fields: dict[str, LocalisedText], lo
     )
 
 
-def solution_summary(solution: t.Solution, locale: str) -> v.SolutionSummary:
+def solution_summary(solution: t.Solution, locale: Locale) -> v.SolutionSummary:
     return _solution_summary(solution, fields_of(solution.texts), locale)
 
 
@@ -109,7 +110,7 @@ def solution_summary(solution: t.Solution, locale: str) -> v.SolutionSummary:
 IMAGE_PATH = "/images/"
 
 
-def images(stored: list[dict[str, Any]], source_locale: str, locale: str) -> list[v.ImageView]:
+def images(stored: list[dict[str, Any]], source_locale: str, locale: Locale) -> list[v.ImageView]:
     """The entry's images, each with its alternative text resolved for ``locale``."""
     shown = []
     for item in stored:
@@ -120,7 +121,7 @@ def images(stored: list[dict[str, Any]], source_locale: str, locale: str) -> lis
     return shown
 
 
-def solution_detail(solution: t.Solution, cases: list[t.CaseResult], locale: str) -> v.SolutionDetail:
+def solution_detail(solution: t.Solution, cases: list[t.CaseResult], locale: Locale) -> v.SolutionDetail:
     fields = fields_of(solution.texts)
     benefits = _text(fields, "benefits", locale)
     return v.SolutionDetail(
@@ -136,11 +137,11 @@ def solution_detail(solution: t.Solution, cases: list[t.CaseResult], locale: str
     )
 
 
-def case_ref(case: t.CaseResult, locale: str) -> v.CaseRef:
+def case_ref(case: t.CaseResult, locale: Locale) -> v.CaseRef:
     return v.CaseRef(slug=case.slug, title=localised(case, "title", locale), city=case.city, country=case.country)
 
 
-def _case_summary(case: t.CaseResult, fields: dict[str, LocalisedText], locale: str) -> v.CaseSummary:
+def _case_summary(case: t.CaseResult, fields: dict[str, LocalisedText], locale: Locale) -> v.CaseSummary:
     published = (solution for solution in case.solutions if solution.is_published)
     themes = {theme.slug: theme for solution in published for theme in solution.themes}
     return v.CaseSummary(
@@ -158,11 +159,11 @@ def _case_summary(case: t.CaseResult, fields: dict[str, LocalisedText], locale: 
     )
 
 
-def case_summary(case: t.CaseResult, locale: str) -> v.CaseSummary:
+def case_summary(case: t.CaseResult, locale: Locale) -> v.CaseSummary:
     return _case_summary(case, fields_of(case.texts), locale)
 
 
-def outcome_view(outcome: t.Outcome, locale: str) -> v.OutcomeView:
+def outcome_view(outcome: t.Outcome, locale: Locale) -> v.OutcomeView:
     fields = fields_of(outcome.texts)
     return v.OutcomeView(
         metric=outcome.metric,
@@ -198,7 +199,7 @@ def _cost_view(case: t.CaseResult) -> v.CostView | None:
     )
 
 
-def case_detail(case: t.CaseResult, sites: list[t.VisitSite], locale: str) -> v.CaseDetail:
+def case_detail(case: t.CaseResult, sites: list[t.VisitSite], locale: Locale) -> v.CaseDetail:
     fields = fields_of(case.texts)
     return v.CaseDetail(
         **_fields(_case_summary(case, fields, locale)),
@@ -214,7 +215,7 @@ def case_detail(case: t.CaseResult, sites: list[t.VisitSite], locale: str) -> v.
     )
 
 
-def visit_site_view(site: t.VisitSite, locale: str) -> v.VisitSiteView:
+def visit_site_view(site: t.VisitSite, locale: Locale) -> v.VisitSiteView:
     fields = fields_of(site.texts)
     return v.VisitSiteView(
         slug=site.slug,

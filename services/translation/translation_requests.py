@@ -24,7 +24,7 @@ from catalogue.texts import fields_of
 from catalogue.translation_requests import TranslationRequest
 from i18n import formatting
 from i18n.catalogues import translations
-from i18n.locales import INTERFACE_LOCALES
+from i18n.locales import FALLBACK_LOCALE, INTERFACE_LOCALES, Locale
 from services import audit
 from services.accounts.accounts import Actor
 from services.accounts.people import Mail
@@ -65,7 +65,7 @@ def is_fulfilled(title: LocalisedText, language: str) -> bool:
     return not shown.is_fallback and not shown.outdated
 
 
-def _view(request: TranslationRequest, kind: RequestKind, entry: Any, locale: str) -> RequestView:
+def _view(request: TranslationRequest, kind: RequestKind, entry: Any, locale: Locale) -> RequestView:
     title = fields_of(entry.texts)["title"]
     shown = resolve(title, locale)
     return RequestView(
@@ -99,7 +99,7 @@ async def request_translation(
     slug: str,
     language: str,
     now: dt.datetime,
-    locale: str = "en",
+    locale: Locale = FALLBACK_LOCALE,
 ) -> Requested:
     """Ask for the pack's entry ``kind``/``slug`` in ``language``, needed by the delegation's first day. Commits.
 
@@ -121,7 +121,7 @@ async def _request(
     slug: str,
     language: str,
     now: dt.datetime,
-    locale: str,
+    locale: Locale,
 ) -> Requested:
     delegation = await delegations.load(session, actor, delegation_id, now)
     if kind not in _MODELS:
@@ -168,7 +168,7 @@ async def _existing(
     return found
 
 
-async def open_requests(session: AsyncSession, actor: Actor, locale: str) -> list[RequestView]:
+async def open_requests(session: AsyncSession, actor: Actor, locale: Locale) -> list[RequestView]:
     """The translation requests ``actor`` sees, unfulfilled first and soonest needed first; titles in ``locale``."""
     rows = await session.execute(
         select(TranslationRequest, t.Solution, t.CaseResult)

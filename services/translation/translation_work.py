@@ -119,7 +119,7 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 100
 
 
-async def completeness(session: AsyncSession, actor: Actor, locale: str) -> Completeness:
+async def completeness(session: AsyncSession, actor: Actor, locale: Locale) -> Completeness:
     """How far each entry ``actor`` may edit is translated into every content locale."""
     units = await live_units(session, actor)
     by_entry: dict[tuple[str, str], list[Unit]] = {}
@@ -295,7 +295,7 @@ def _entry_texts(entry: Entry) -> dict[str, LocalisedText]:
     return texts
 
 
-async def states(session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, locale: str) -> dict[str, str]:
+async def states(session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, locale: Locale) -> dict[str, str]:
     """The state of each of the entry's texts in ``locale``: missing, draft, approved or outdated.
 
     A text the open draft changes is a draft, whatever its published state.
@@ -324,7 +324,7 @@ async def states(session: AsyncSession, actor: Actor, kind: EntryKind, slug: str
 
 @use_case
 async def confirm(
-    session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, locale: str, paths: list[str], now: dt.datetime
+    session: AsyncSession, actor: Actor, kind: EntryKind, slug: str, locale: Locale, paths: list[str], now: dt.datetime
 ) -> list[str]:
     """Mark outdated translations in ``locale`` as still right for the current source. Commits.
 

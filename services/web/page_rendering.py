@@ -17,6 +17,7 @@ from i18n import formatting, labels, workflow_labels
 from i18n.catalogues import translations
 from i18n.locales import (
     INTERFACE_LOCALES,
+    Locale,
     NotALanguageTag,
     UnsupportedLocale,
     display_name,
@@ -59,7 +60,7 @@ class Formatter:
             setattr(self, name, functools.partial(function, locale=locale) if localised else function)
 
 
-def page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
+def page_locale(request: Request[Any, Any, Any]) -> tuple[Locale, bool]:
     """The interface locale of a page request, and whether it came from ``?lang=``.
 
     Unlike the API, a page ignores a malformed ``?lang=``: the reader still gets a page.
@@ -70,7 +71,7 @@ def page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
     return request.state.page_locale  # type: ignore[no-any-return]
 
 
-def content_locale(request: Request[Any, Any, Any]) -> str:
+def content_locale(request: Request[Any, Any, Any]) -> Locale:
     """The locale of a page's content: ``?lang=`` when it names a content locale, else the interface's.
 
     A reader arriving from an Arabic brochure's QR code reads the Arabic content around an
@@ -83,7 +84,7 @@ def content_locale(request: Request[Any, Any, Any]) -> str:
     return page_locale(request)[0]
 
 
-def _choose_page_locale(request: Request[Any, Any, Any]) -> tuple[str, bool]:
+def _choose_page_locale(request: Request[Any, Any, Any]) -> tuple[Locale, bool]:
     lang = last_value(request, "lang")
     if lang is not None and not is_well_formed(lang):
         lang = None  # a garbled link still opens the page, in the reader's usual language

@@ -10,7 +10,7 @@ from litestar.response import File
 
 from catalogue.delegations import DelegationRecord
 from catalogue.packs import PackRecord
-from i18n.locales import INTERFACE_LOCALES
+from i18n.locales import INTERFACE_LOCALES, Locale
 from services.delegations import (
     delegations,
     pack_freshness,
@@ -278,5 +278,5 @@ class DelegationsApi(Controller):
         return Response(report, headers=NO_STORE)
 
 
-def _locale(lang: str) -> str:
+def _locale(lang: str) -> Locale:
     return reader_locale(lang, None, INTERFACE_LOCALES)[0]

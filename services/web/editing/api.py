@@ -223,7 +223,9 @@ class _EntryEditing(Controller):
         self, db_session: Session, actor: SignedIn, slug: FromPath[str], locale: FromPath[str]
     ) -> Response[dict[str, str]]:
         """Per text (`title`, `outcome/0/label`, ...): missing, draft, approved or outdated."""
-        found = await translation_work.states(db_session, actor, self.kind, slug, locale)
+        found = await translation_work.states(
+            db_session, actor, self.kind, slug, named_locale(locale, parameter="locale")
+        )
         return Response(found, headers=NO_STORE)
 
     @post("/{slug:str}/translations/{locale:str}/confirm", summary="Confirm outdated translations", status_code=200)
@@ -231,7 +233,8 @@ class _EntryEditing(Controller):
         self, db_session: Session, actor: SignedIn, slug: FromPath[str], locale: FromPath[str], data: JSONBody[Fields]
     ) -> list[str]:
         """Mark outdated translations as still right for the current source text; returns those confirmed."""
-        return await translation_work.confirm(db_session, actor, self.kind, slug, locale, data.fields, now())
+        target = named_locale(locale, parameter="locale")
+        return await translation_work.confirm(db_session, actor, self.kind, slug, target, data.fields, now())
 
 
 class SolutionEditing(_EntryEditing):

@@ -18,7 +18,7 @@ from catalogue.content import TEXT_FIELDS, CaseContent, Content, EntryKind, Imag
 from catalogue.records import is_slug
 from catalogue.vocabulary import UNITS, Maturity, OutcomeMethod, VersionStatus
 from i18n.catalogues import translations
-from i18n.locales import display_name
+from i18n.locales import Locale, display_name
 from services.accounts import people
 from services.accounts.accounts import Actor
 from services.delegations import reach
@@ -42,6 +42,7 @@ from services.web.editing.outcome_form import (
     shown_value,
     typed_outcome,
 )
+from services.web.locale import named_locale
 from services.web.page_rendering import content_locale, page_locale, signed_in_page
 from services.web.translation.api import decode
 
@@ -59,7 +60,7 @@ def _kind(segment: str) -> EntryKind:
     return _KINDS[segment]
 
 
-async def _requested(db_session: Session, actor: Actor, locale: str) -> list[translation_requests.RequestView]:
+async def _requested(db_session: Session, actor: Actor, locale: Locale) -> list[translation_requests.RequestView]:
     """The translation requests ``actor`` sees that are not fulfilled yet."""
     return [
         found for found in await translation_requests.open_requests(db_session, actor, locale) if not found.fulfilled
@@ -159,6 +160,7 @@ async def _edit_page(
     locales = may.editable_locales(actor, source)
     if locale not in locales:
         locale = locales[0] if source not in locales else source
+    locale = Locale(locale)  # one of the content locales by now
     content = copy.content
     themes = await browsing.list_themes(db_session, content_locale(request))
     rows = _fields(kind, content, source, locale, typed)
@@ -270,7 +272,7 @@ async def save_form(
 ) -> Response[Any]:
     kind = _kind(segment)
     form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
-    locale = form.get("locale", "")
+    locale = named_locale(form.get("locale", ""), parameter="locale")
     copy = await editing.working_copy(db_session, actor, kind, slug)
     structure = may.shapes_entries(actor) and locale == copy.source_locale
     reader_locale = page_locale(request)[0]

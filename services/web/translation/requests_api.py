@@ -10,6 +10,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from catalogue.records import LocaleCode, Record, Slug
+from i18n.locales import Locale
 from services.accounts import people
 from services.translation import translation_requests
 from services.translation.translation_requests import RequestView
@@ -31,7 +32,7 @@ class TranslationRequestBody(Record, kw_only=True, frozen=True):
     language: LocaleCode
 
 
-def _locale(lang: str) -> str:
+def _locale(lang: str) -> Locale:
     return reader_locale(lang, None)[0]
 
 
