@@ -1,98 +1,22 @@
-"""Shared fixtures: a real database per backend (SQLite and PostgreSQL), seeded, and a client."""
+"""Shared fixtures: a real database per backend (SQLite and PostgreSQL), seeded, a client, and a mailbox."""
 
-import asyncio
-import os
-import shutil
-import uuid
+import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeAlias
 
-import psycopg
 import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
-from sqlalchemy import select, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from aiosmtpd.controller import Controller
 
-from catalogue import migrations
-from catalogue import tables as t
-from catalogue.database import async_engine
-from services.accounts import people
-from services.editing.importing import import_catalogue, read_catalogue_files
-from services.operations.seeding import DEMO_ACCOUNTS
-from services.settings import PROJECT_ROOT, Settings
-from services.web.app import create_app
-
-BACKENDS = ("sqlite", "postgresql")
-#: A test client of the catalogue application.
-Client: TypeAlias = TestClient[Litestar]
-TEST_DATA = Path(__file__).resolve().parent / "data"
-DEMO_DATA = PROJECT_ROOT / "data" / "demo"
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _admin_conninfo() -> str:
-    return make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+from tests.support.accounts import Mailbox
+from tests.support.databases import BACKENDS, Client, EmptyDatabase, SeededDatabases, TemplateDatabases, make_client
 
 
 @pytest.fixture(scope="session")
-def empty_database() -> Iterator["EmptyDatabase"]:
+def empty_database() -> Iterator[EmptyDatabase]:
     """A factory of empty databases, dropped when the session ends."""
     factory = EmptyDatabase()
     yield factory
     factory.drop_all()
-
-
-class EmptyDatabase:
-    """Creates fresh databases. The PostgreSQL server must answer: a test run never skips it."""
-
-    def __init__(self) -> None:
-        self.created: list[str] = []
-
-    def __call__(self, backend: str, directory: Path) -> str:
-        if backend == "sqlite":
-            return f"sqlite:///{directory / f'catalogue-{uuid.uuid4().hex[:8]}.sqlite3'}"
-        name = f"catalogue_test_{uuid.uuid4().hex[:12]}"
-        try:
-            with psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=5) as connection:
-                connection.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.OperationalError as error:
-            msg = f"PostgreSQL at {POSTGRES_URL} is required for the suite and did not answer: {error}"
-            raise RuntimeError(msg) from error
-        self.created.append(name)
-        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        if not self.created:
-            return
-        with psycopg.connect(_admin_conninfo(), autocommit=True) as connection:
-            for name in self.created:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-async def _seed(url: str) -> None:
-    data = read_catalogue_files([*DEMO_DATA.glob("*.toml"), *TEST_DATA.glob("*.toml")])
-    engine = async_engine(url)
-    try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-            await import_catalogue(session, data)
-            await session.execute(
-                update(t.Solution).where(t.Solution.slug == "test-unpublished").values(is_published=False)
-            )
-            # A French draft: never shown, never found, and no reason to call the entry available in French.
-            sensors = await session.scalar(select(t.Solution.id).where(t.Solution.slug == "test-harbour-sensors"))
-            session.add(
-                t.SolutionText(
-                    owner_id=sensors, field="title", locale="fr", text="Capteurs portuaires (brouillon)",
-                    folded="capteurs portuaires (brouillon)", state="draft", is_source=False,
-                )
-            )  # fmt: skip
-            await people.add_demo_accounts(session, people.read_demo_accounts(DEMO_ACCOUNTS))
-            await session.commit()
-    finally:
-        await engine.dispose()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -108,23 +32,6 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-class SeededDatabases:
-    """One database per backend, migrated from empty and holding the demo and test catalogues."""
-
-    def __init__(self, empty_database: EmptyDatabase, tmp_path_factory: pytest.TempPathFactory) -> None:
-        self.empty_database = empty_database
-        self.tmp_path_factory = tmp_path_factory
-        self.urls: dict[str, str] = {}
-
-    def __getitem__(self, backend: str) -> str:
-        if backend not in self.urls:
-            url = self.empty_database(backend, self.tmp_path_factory.mktemp(backend))
-            migrations.upgrade(url)
-            asyncio.run(_seed(url))
-            self.urls[backend] = url
-        return self.urls[backend]
-
-
 @pytest.fixture(scope="session")
 def seeded_databases(empty_database: EmptyDatabase, tmp_path_factory: pytest.TempPathFactory) -> SeededDatabases:
     return SeededDatabases(empty_database, tmp_path_factory)
@@ -136,31 +43,11 @@ def seeded_url(backend: str, seeded_databases: SeededDatabases) -> str:
     return seeded_databases[backend]
 
 
-def make_client(url: str, data_dir: Path, **settings: Any) -> Client:
-    return TestClient(create_app(Settings(database_url=url, data_dir=data_dir, **settings)))
-
-
 @pytest.fixture(scope="session")
 def client(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """An HTTP client of the application serving the seeded database; read-only tests share it."""
     with make_client(seeded_url, tmp_path_factory.mktemp("data")) as test_client:
         yield test_client
-
-
-class TemplateDatabases(SeededDatabases):
-    """Seeded databases nothing connects to, copied whole for each test that changes data."""
-
-    def clone(self, backend: str, directory: Path) -> str:
-        template = self[backend]
-        if backend == "sqlite":
-            copy = directory / f"clone-{uuid.uuid4().hex[:8]}.sqlite3"
-            shutil.copyfile(make_url(template).database or "", copy)
-            return f"sqlite:///{copy}"
-        name = f"catalogue_test_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(_admin_conninfo(), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"')
-        self.empty_database.created.append(name)
-        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -179,3 +66,18 @@ def fresh_client(fresh_url: str, tmp_path: Path) -> Iterator[Client]:
     """A client of the application serving the test's own seeded database."""
     with make_client(fresh_url, tmp_path / "data") as test_client:
         yield test_client
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server on a free local port, keeping what it receives."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield box, port
+    finally:
+        controller.stop()
