@@ -3,6 +3,7 @@
 from alembic import context
 
 from catalogue.database import is_sqlite, sync_engine
+from catalogue.migrations import ours
 from catalogue.tables import metadata
 
 url = context.config.get_main_option("sqlalchemy.url")
@@ -11,15 +12,10 @@ if not url:
     raise RuntimeError(msg)
 
 
-def _ours(_object: object, name: str | None, kind: str, reflected: bool, _compare_to: object) -> bool:
-    """Whether autogenerate compares a database object: not the job queue's tables, which SAQ manages."""
-    return not (kind == "table" and reflected and name is not None and name.startswith("saq_"))
-
-
 engine = sync_engine(url)
 with engine.connect() as connection:
     context.configure(
-        connection=connection, target_metadata=metadata, render_as_batch=is_sqlite(url), include_object=_ours
+        connection=connection, target_metadata=metadata, render_as_batch=is_sqlite(url), include_object=ours
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -8,21 +8,39 @@ readable in the delegation's languages, for serving its country (solutions), for
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.selectable import Subquery
 
 from catalogue import tables as t
 from catalogue.delegations import Delegation
 from catalogue.folding import fold
-from catalogue.localised import LocalisedText, resolve
+from catalogue.localised import PUBLIC_STATES, LocalisedText, resolve
+from catalogue.tables import TextRow
 from catalogue.texts import fields_of
 from catalogue.vocabulary import Verification
 from i18n import formatting
 from i18n.catalogues import translations
 from i18n.locales import Locale
+from services.reading.search import holding
 
 THEME_WEIGHT, TERM_WEIGHT, LANGUAGE_WEIGHT, MARKET_WEIGHT, TOUR_WEIGHT = 3.0, 1.0, 2.0, 2.0, 2.0
 MAX_TERMS = 3
@@ -34,6 +52,7 @@ _STOPWORDS = frozenset(fold(word) for word in (
     "when", "where", "while", "would", "could", "should", "will", "been", "were", "mod", "som", "fra", "gegen", "von",
 ))  # fmt: skip
 _SOURCED = {Verification.PUBLISHED.value, Verification.INDEPENDENTLY_VERIFIED.value}
+_PUBLIC = [state.value for state in PUBLIC_STATES]
 
 
 class Reason(msgspec.Struct, frozen=True, kw_only=True):
@@ -73,15 +92,16 @@ class _Ranker:
         self._ = translations(locale).gettext
         self.ngettext = translations(locale).ngettext
 
-    def relevance(self, theme_slugs: Iterable[str], fields: dict[str, LocalisedText]) -> tuple[float, list[Reason]]:
-        """Score and reasons from shared themes and matched challenge terms; zero means not relevant."""
+    def relevance(self, theme_slugs: Iterable[str], texts: Iterable[TextRow]) -> tuple[float, list[Reason]]:
+        """Score and reasons from shared themes and matched challenge terms in ``texts``; zero means not relevant."""
         _ = self._
         shared = [slug for slug in dict.fromkeys(theme_slugs) if slug in self.delegation.themes]
         reasons = [
             Reason(kind="theme", value=slug, text=_("theme: %(theme)s") % {"theme": self.themes.get(slug, slug)})
             for slug in shared
         ]
-        searched = fold(" ".join(value.text for text in fields.values() for value in text.values.values()))
+        # Each text is stored folded; a term (a word, without spaces) never spans two of them.
+        searched = " ".join(row.folded for row in texts)
         matched = [term for term in self.terms if term in searched][:MAX_TERMS]
         reasons += [
             Reason(kind="challenge", value=term, text=_("mentions “%(term)s”") % {"term": term}) for term in matched
@@ -109,72 +129,215 @@ def _ranked(items: list[Suggestion], limit: int) -> list[Suggestion]:
     return sorted(items, key=lambda item: (-item.score, item.slug))[:limit]
 
 
+def _mentions(values: Any, code: str) -> ColumnElement[bool]:
+    """Whether the JSON list of codes ``values`` holds ``code`` (a code of letters, quoted in the JSON)."""
+    return cast(values, String).like(f'%"{code}"%')
+
+
+def _counted(rows: Select[tuple[int, Any]]) -> Subquery:
+    """``(owner_id, n)``: how many different values of ``rows``' second column each owner has."""
+    found = rows.subquery()
+    owner, value = found.c
+    return select(owner.label("owner_id"), func.count(distinct(value)).label("n")).group_by(owner).subquery()
+
+
+class _Best(msgspec.Struct, frozen=True):
+    """How the entries of one kind are found in the database and the best of them chosen.
+
+    The query computes the score :class:`_Ranker` gives, scaled to whole numbers so that both
+    databases order exactly as the score would: ``2 L`` times the score, ``L`` being the number of
+    the delegation's languages. Only the best are then loaded whole, to be given their reasons.
+    """
+
+    model: Any
+    texts: Any
+    title_field: str
+    #: ``(owner_id, theme slug)`` rows: the themes an entry counts as sharing.
+    themes: Select[tuple[int, str]]
+    #: What the kind adds to the score, times 2.
+    extra: ColumnElement[int]
+    conditions: tuple[ColumnElement[bool], ...] = ()
+
+    async def ids(self, session: AsyncSession, ranker: "_Ranker", limit: int) -> list[int]:
+        dialect = session.bind.dialect.name
+        delegation = ranker.delegation
+        owner = self.texts.owner_id
+        themes = _counted(self.themes.where(t.Theme.slug.in_(delegation.themes)))
+        readable = _counted(
+            select(owner, self.texts.locale).where(
+                self.texts.field == self.title_field,
+                self.texts.locale.in_(delegation.languages),
+                self.texts.state.in_(_PUBLIC),
+            )
+        )
+        shared: ColumnElement[int] = func.coalesce(themes.c.n, 0)
+        query = (
+            select(self.model.id)
+            .outerjoin(themes, themes.c.owner_id == self.model.id)
+            .outerjoin(readable, readable.c.owner_id == self.model.id)
+            .where(*self.conditions)
+        )
+        matched: ColumnElement[int] = literal(0)
+        if ranker.terms:
+            hits = union_all(*(
+                select(owner.label("owner_id"), literal(number).label("term"))
+                .where(*holding(self.texts, term, dialect))
+                for number, term in enumerate(ranker.terms)
+            )).subquery()  # fmt: skip
+            terms = _counted(select(hits.c.owner_id, hits.c.term))
+            query = query.outerjoin(terms, terms.c.owner_id == self.model.id)
+            counted = func.coalesce(terms.c.n, 0)
+            matched = case((counted > MAX_TERMS, MAX_TERMS), else_=counted)
+        languages = len(delegation.languages)
+        scaled = (6 * shared + 2 * matched + self.extra) * languages + 4 * func.coalesce(readable.c.n, 0)
+        slug = self.model.slug.collate("C") if dialect == "postgresql" else self.model.slug
+        query = query.where(or_(shared > 0, matched > 0)).order_by(scaled.desc(), slug).limit(limit)
+        return list(await session.scalars(query))
+
+
+def _themes_of(first: Any, *path: tuple[Any, Any]) -> Select[tuple[int, str]]:
+    """``(owner, theme slug)`` rows: from column ``first`` through the joins of ``path`` to a solution's themes."""
+    query = select(first, t.Theme.slug)
+    for joined, condition in path:
+        query = query.join(joined, condition)
+    return query.join(t.Theme, t.Theme.id == t.solution_theme.c.theme_id)
+
+
+def _best_solutions(delegation: Delegation) -> _Best:
+    return _Best(
+        model=t.Solution,
+        texts=t.SolutionText,
+        title_field="title",
+        themes=_themes_of(t.solution_theme.c.solution_id),
+        extra=case((_mentions(t.Solution.markets, delegation.country), 2 * MARKET_WEIGHT), else_=0),
+        conditions=(t.Solution.is_published.is_(True),),
+    )
+
+
+def _best_cases() -> _Best:
+    sourced = (
+        select(func.count())
+        .where(t.Outcome.case_id == t.CaseResult.id, t.Outcome.verification.in_(_SOURCED))
+        .correlate(t.CaseResult)
+        .scalar_subquery()
+    )
+    return _Best(
+        model=t.CaseResult,
+        texts=t.CaseText,
+        title_field="title",
+        themes=_themes_of(
+            t.case_solution.c.case_id,
+            (t.solution_theme, t.solution_theme.c.solution_id == t.case_solution.c.solution_id),
+        ),
+        # Half a point for each sourced result, at most three.
+        extra=case((sourced > 3, 3), else_=sourced),
+        conditions=(t.CaseResult.is_published.is_(True),),
+    )
+
+
+def _best_sites(delegation: Delegation) -> _Best:
+    tours = or_(false(), *(_mentions(t.VisitSite.tour_languages, code) for code in delegation.languages))
+    small = and_(t.VisitSite.capacity.is_not(None), t.VisitSite.capacity < delegation.group_size)
+    return _Best(
+        model=t.VisitSite,
+        texts=t.VisitSiteText,
+        title_field="name",
+        themes=_themes_of(
+            t.visit_site_case.c.visit_site_id,
+            (t.case_solution, t.case_solution.c.case_id == t.visit_site_case.c.case_id),
+            (t.solution_theme, t.solution_theme.c.solution_id == t.case_solution.c.solution_id),
+        ),
+        extra=case((tours, 2 * TOUR_WEIGHT), else_=0) - case((small, 2 * THEME_WEIGHT), else_=0),
+    )
+
+
 async def suggest(session: AsyncSession, delegation: Delegation, locale: Locale, limit: int = 20) -> Suggestions:
-    """The best solutions, cases and visit sites for ``delegation``, reasons given in ``locale``."""
+    """The best solutions, cases and visit sites for ``delegation``, reasons given in ``locale``.
+
+    The database finds and orders the candidates (:class:`_Best`); only the best ``limit`` of each
+    kind are loaded and given their reasons, so a catalogue of thousands answers about as fast
+    as one of dozens.
+    """
     theme_rows = await session.scalars(select(t.Theme).options(selectinload(t.Theme.texts)))
     themes = {theme.slug: resolve(fields_of(theme.texts)["label"], locale).text for theme in theme_rows}
     ranker = _Ranker(delegation, themes, locale)
-    _ = ranker._
-    solutions = []
+    return Suggestions(
+        solutions=_ranked(await _solutions(session, ranker, limit), limit),
+        cases=_ranked(await _cases(session, ranker, limit), limit),
+        visit_sites=_ranked(await _sites(session, ranker, limit), limit),
+    )
+
+
+async def _solutions(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Suggestion]:
+    delegation, _ = ranker.delegation, ranker._
+    found = []
+    best = await _best_solutions(delegation).ids(session, ranker, limit)
     for solution in await session.scalars(
         select(t.Solution)
-        .where(t.Solution.is_published)
+        .where(t.Solution.id.in_(best))
         .options(selectinload(t.Solution.texts), selectinload(t.Solution.themes))
     ):
         fields = fields_of(solution.texts)
-        score, reasons = ranker.relevance((theme.slug for theme in solution.themes), fields)
-        if not score:
-            continue
+        score, reasons = ranker.relevance((theme.slug for theme in solution.themes), solution.texts)
         bonus, readable = ranker.languages(fields["title"])
         score, reasons = score + bonus, reasons + readable
         if delegation.country in solution.markets:
             score += MARKET_WEIGHT
-            country = formatting.country(delegation.country, locale)
+            country = formatting.country(delegation.country, ranker.locale)
             reasons.append(
                 Reason(kind="market", value=delegation.country, text=_("serves %(country)s") % {"country": country})
             )
-        solutions.append(ranker.suggestion(solution.slug, fields["title"], score, reasons))
-    cases = []
-    for case in await session.scalars(
+        found.append(ranker.suggestion(solution.slug, fields["title"], score, reasons))
+    return found
+
+
+async def _cases(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Suggestion]:
+    found = []
+    best = await _best_cases().ids(session, ranker, limit)
+    for entry in await session.scalars(
         select(t.CaseResult)
-        .where(t.CaseResult.is_published)
+        .where(t.CaseResult.id.in_(best))
         .options(
             selectinload(t.CaseResult.texts),
             selectinload(t.CaseResult.outcomes),
             selectinload(t.CaseResult.solutions).selectinload(t.Solution.themes),
         )
     ):
-        fields = fields_of(case.texts)
-        case_themes = (theme.slug for solution in case.solutions for theme in solution.themes)
-        score, reasons = ranker.relevance(case_themes, fields)
-        if not score:
-            continue
+        fields = fields_of(entry.texts)
+        case_themes = (theme.slug for solution in entry.solutions for theme in solution.themes)
+        score, reasons = ranker.relevance(case_themes, entry.texts)
         bonus, readable = ranker.languages(fields["title"])
         score, reasons = score + bonus, reasons + readable
-        sourced = sum(outcome.verification in _SOURCED for outcome in case.outcomes)
+        sourced = sum(outcome.verification in _SOURCED for outcome in entry.outcomes)
         if sourced:
             score += min(sourced, 3) * 0.5
             text = ranker.ngettext("%(num)d sourced result", "%(num)d sourced results", sourced) % {"num": sourced}
             reasons.append(Reason(kind="results", value=str(sourced), text=text))
-        cases.append(ranker.suggestion(case.slug, fields["title"], score, reasons))
-    sites = []
+        found.append(ranker.suggestion(entry.slug, fields["title"], score, reasons))
+    return found
+
+
+async def _sites(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Suggestion]:
+    delegation, _ = ranker.delegation, ranker._
+    found = []
+    best = await _best_sites(delegation).ids(session, ranker, limit)
     for site in await session.scalars(
-        select(t.VisitSite).options(
+        select(t.VisitSite)
+        .where(t.VisitSite.id.in_(best))
+        .options(
             selectinload(t.VisitSite.texts),
             selectinload(t.VisitSite.cases).selectinload(t.CaseResult.solutions).selectinload(t.Solution.themes),
         )
     ):
         fields = fields_of(site.texts)
-        site_themes = (theme.slug for case in site.cases for solution in case.solutions for theme in solution.themes)
-        score, reasons = ranker.relevance(site_themes, fields)
-        if not score:
-            continue
+        site_themes = (theme.slug for entry in site.cases for solution in entry.solutions for theme in solution.themes)
+        score, reasons = ranker.relevance(site_themes, site.texts)
         bonus, readable = ranker.languages(fields["name"])
         score, reasons = score + bonus, reasons + readable
         tours = [code for code in delegation.languages if code in site.tour_languages]
         if tours:
             score += TOUR_WEIGHT
-            names = formatting.languages(tours, locale)
+            names = formatting.languages(tours, ranker.locale)
             reasons.append(
                 Reason(kind="tour", value=",".join(tours), text=_("tour in %(languages)s") % {"languages": names})
             )
@@ -182,7 +345,5 @@ async def suggest(session: AsyncSession, delegation: Delegation, locale: Locale,
             score -= THEME_WEIGHT
             reasons.append(Reason(kind="capacity", value=str(site.capacity),
                                   text=_("takes groups of at most %(num)d") % {"num": site.capacity}))  # fmt: skip
-        sites.append(ranker.suggestion(site.slug, fields["name"], score, reasons))
-    return Suggestions(
-        solutions=_ranked(solutions, limit), cases=_ranked(cases, limit), visit_sites=_ranked(sites, limit)
-    )
+        found.append(ranker.suggestion(site.slug, fields["name"], score, reasons))
+    return found

@@ -109,18 +109,25 @@ async def _page(
     model = listing.model
     ids = select(model.id).where(*listing.conditions(filters))
     order: list[Any] = []
-    matches = ranked_matches(filters.q or "", listing.search)
+    dialect = session.bind.dialect.name
+    matches = ranked_matches(filters.q or "", listing.search, dialect)
     if matches is not None:
         ids = ids.join(matches, matches.c.owner_id == model.id)
         order.append(matches.c.score.desc())
     # Byte order on every database, so that both answer with the same order whatever their collation.
-    order.append(model.slug.collate("C") if session.bind.dialect.name == "postgresql" else model.slug)
-    total = await session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    page_ids = list(
-        await session.scalars(
-            ids.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    order.append(model.slug.collate("C") if dialect == "postgresql" else model.slug)
+    # The page and the number of all entries meeting the filters, in one pass over the matches.
+    counted = ids.add_columns(func.count().over().label("total"))
+    rows = (
+        await session.execute(
+            counted.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
         )
-    )
+    ).all()
+    page_ids = [row[0] for row in rows]
+    if rows:
+        total = rows[0].total
+    else:  # A page past the last: counted on its own.
+        total = await session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     entries = await session.scalars(select(model).where(model.id.in_(page_ids)).options(*listing.load))
     loaded = {entry.id: entry for entry in entries}
     return v.Page(

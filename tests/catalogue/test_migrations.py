@@ -8,7 +8,10 @@ from sqlalchemy import inspect
 from catalogue import migrations
 from catalogue.database import is_sqlite, sync_engine
 from catalogue.tables import metadata
+from catalogue.text_index import INDEXED_TABLES, SEARCH_SUFFIX, is_index_table
 from tests.support.databases import BACKENDS, EmptyDatabase
+
+INDEXED_TABLES_SEARCH = {f"{name}{SEARCH_SUFFIX}" for name in INDEXED_TABLES}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -20,8 +23,14 @@ def test_migrations_from_empty_match_the_tables(
     engine = sync_engine(url)
     try:
         with engine.connect() as connection:
-            assert set(inspect(connection).get_table_names()) == {*metadata.tables, "alembic_version"}
-            context = MigrationContext.configure(connection, opts={"render_as_batch": is_sqlite(url)})
+            tables = set(inspect(connection).get_table_names())
+            assert {name for name in tables if not is_index_table(name)} == {*metadata.tables, "alembic_version"}
+            # The text indexes are the migrations' own: an FTS5 table per indexed table on SQLite.
+            assert {name for name in tables if name in INDEXED_TABLES_SEARCH} == (
+                INDEXED_TABLES_SEARCH if backend == "sqlite" else set()
+            )
+            options = {"render_as_batch": is_sqlite(url), "include_object": migrations.ours}
+            context = MigrationContext.configure(connection, opts=options)
             assert compare_metadata(context, metadata) == []
             if backend == "sqlite":
                 assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -30,6 +39,9 @@ def test_migrations_from_empty_match_the_tables(
         migrations.downgrade(url, "base")
         with engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) == {"alembic_version"}
+            if backend == "postgresql":
+                indexes = connection.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trigram'")
+                assert list(indexes) == []
         migrations.upgrade(url)
     finally:
         engine.dispose()

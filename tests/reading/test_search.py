@@ -4,7 +4,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import and_, delete, insert, select, update
 
+from catalogue import tables as t
+from catalogue.database import sync_engine
+from services.reading.search import holding
 from tests.support.databases import BACKENDS, Client, SeededDatabases, make_client
 
 pytestmark = pytest.mark.postgres
@@ -72,3 +76,44 @@ def test_sqlite_and_postgresql_give_the_same_results(seeded_databases: SeededDat
             }
     assert answers["sqlite"] == answers["postgresql"]
     assert sum(page["total"] for page in answers["sqlite"].values()) > 0
+
+
+def test_the_text_index_follows_every_change_to_the_texts(fresh_url: str, tmp_path: Path) -> None:
+    engine = sync_engine(fresh_url)
+    harbour = select(t.Solution.id).where(t.Solution.slug == "test-harbour-sensors").scalar_subquery()
+    english_title = and_(t.SolutionText.owner_id == harbour, t.SolutionText.field == "title")
+    try:
+        with make_client(fresh_url, tmp_path) as client:
+            with engine.begin() as connection:
+                connection.execute(
+                    update(t.SolutionText)
+                    .where(english_title, t.SolutionText.locale == "en")
+                    .values(text="Glacier gauges", folded="glacier gauges")
+                )
+            assert search(client, "solutions", "glacier gauges") == ["test-harbour-sensors"]
+            with engine.begin() as connection:
+                connection.execute(delete(t.SolutionText).where(english_title, t.SolutionText.locale == "en"))
+            assert search(client, "solutions", "glacier") == []
+            with engine.begin() as connection:
+                connection.execute(
+                    insert(t.SolutionText).values(
+                        owner_id=harbour, field="title", locale="en", text="Moraine meters", folded="moraine meters",
+                        state="approved", is_source=False,
+                    )
+                )  # fmt: skip
+            assert search(client, "solutions", "moraine") == ["test-harbour-sensors"]
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_finds_terms_of_three_characters_through_its_index(seeded_databases: SeededDatabases) -> None:
+    engine = sync_engine(seeded_databases["sqlite"])
+    try:
+        with engine.connect() as connection:
+            for term, indexed in (("skybrud", True), ("led", True), ("港口", False), ("50%", False)):
+                query = select(t.SolutionText.owner_id).where(*holding(t.SolutionText, term, "sqlite"))
+                compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+                plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+                assert ("VIRTUAL TABLE" in plan) is indexed, (term, plan)
+    finally:
+        engine.dispose()
