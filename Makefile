@@ -81,6 +81,7 @@ bench: setup $(BENCH_SYSTEM)
 	$(BIN)/python bench/accounts.py
 	$(BIN)/python bench/packs.py
 	$(BIN)/python bench/render_isolation.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

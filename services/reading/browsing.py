@@ -124,10 +124,8 @@ async def _page(
         )
     ).all()
     page_ids = [row[0] for row in rows]
-    if rows:
-        total = rows[0].total
-    else:  # A page past the last: counted on its own.
-        total = await session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    # A page past the last has no rows to carry the number: it is counted on its own.
+    total = rows[0].total if rows else await session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     entries = await session.scalars(select(model).where(model.id.in_(page_ids)).options(*listing.load))
     loaded = {entry.id: entry for entry in entries}
     return v.Page(
