@@ -163,20 +163,20 @@ class _Best(msgspec.Struct, frozen=True):
         delegation = ranker.delegation
         owner = self.texts.owner_id
         themes = _counted(self.themes.where(t.Theme.slug.in_(delegation.themes)))
-        readable = _counted(
-            select(owner, self.texts.locale).where(
+        # Looked up per candidate through the (owner, field, locale) key rather than by reading every title.
+        readable = (
+            select(func.count())
+            .where(
+                owner == self.model.id,
                 self.texts.field == self.title_field,
                 self.texts.locale.in_(delegation.languages),
                 self.texts.state.in_(_PUBLIC),
             )
+            .correlate(self.model)
+            .scalar_subquery()
         )
         shared: ColumnElement[int] = func.coalesce(themes.c.n, 0)
-        query = (
-            select(self.model.id)
-            .outerjoin(themes, themes.c.owner_id == self.model.id)
-            .outerjoin(readable, readable.c.owner_id == self.model.id)
-            .where(*self.conditions)
-        )
+        query = select(self.model.id).outerjoin(themes, themes.c.owner_id == self.model.id).where(*self.conditions)
         matched: ColumnElement[int] = literal(0)
         if ranker.terms:
             hits = union_all(*(
@@ -189,7 +189,7 @@ class _Best(msgspec.Struct, frozen=True):
             counted = func.coalesce(terms.c.n, 0)
             matched = case((counted > MAX_TERMS, MAX_TERMS), else_=counted)
         languages = len(delegation.languages)
-        scaled = (6 * shared + 2 * matched + self.extra) * languages + 4 * func.coalesce(readable.c.n, 0)
+        scaled = (6 * shared + 2 * matched + self.extra) * languages + 4 * readable
         slug = self.model.slug.collate("C") if dialect == "postgresql" else self.model.slug
         query = query.where(or_(shared > 0, matched > 0)).order_by(scaled.desc(), slug).limit(limit)
         return list(await session.scalars(query))
