@@ -40,6 +40,7 @@ from catalogue.vocabulary import Verification
 from i18n import formatting
 from i18n.catalogues import translations
 from i18n.locales import Locale
+from services.reading import browsing
 from services.reading.search import holding
 
 THEME_WEIGHT, TERM_WEIGHT, LANGUAGE_WEIGHT, MARKET_WEIGHT, TOUR_WEIGHT = 3.0, 1.0, 2.0, 2.0, 2.0
@@ -258,8 +259,7 @@ async def suggest(session: AsyncSession, delegation: Delegation, locale: Locale,
     kind are loaded and given their reasons, so a catalogue of thousands answers about as fast
     as one of dozens.
     """
-    theme_rows = await session.scalars(select(t.Theme).options(selectinload(t.Theme.texts)))
-    themes = {theme.slug: resolve(fields_of(theme.texts)["label"], locale).text for theme in theme_rows}
+    themes = {theme.slug: theme.label.text for theme in await browsing.list_themes(session, locale)}
     ranker = _Ranker(delegation, themes, locale)
     return Suggestions(
         solutions=_ranked(await _solutions(session, ranker, limit), limit),
