@@ -190,7 +190,8 @@ class _Best(msgspec.Struct, frozen=True):
             counted = func.coalesce(terms.c.n, 0)
             matched = case((counted > MAX_TERMS, MAX_TERMS), else_=counted)
         languages = len(delegation.languages)
-        scaled = (6 * shared + 2 * matched + self.extra) * languages + 4 * readable
+        weighed = 2 * THEME_WEIGHT * shared + 2 * TERM_WEIGHT * matched + self.extra
+        scaled = weighed * languages + 2 * LANGUAGE_WEIGHT * readable
         slug = self.model.slug.collate("C") if dialect == "postgresql" else self.model.slug
         query = query.where(or_(shared > 0, matched > 0)).order_by(scaled.desc(), slug).limit(limit)
         return list(await session.scalars(query))
