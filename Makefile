@@ -82,6 +82,7 @@ bench: setup $(BENCH_SYSTEM)
 	$(BIN)/python bench/packs.py
 	$(BIN)/python bench/render_isolation.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/concurrency.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,91 @@
+"""Throughput of `serve` with one web process against two (`WEB_CONCURRENCY`), side by side.
+
+Seeds a new SQLite database with the demo catalogue and serves it with ``services.cli serve``,
+once with ``WEB_CONCURRENCY=1`` and once with ``2``. For each endpoint, ``wrk`` (8 connections,
+2 threads) asks for a few seconds after a warm-up; prints requests per second and p99 of both and
+their ratio.
+
+    .venv/bin/python bench/concurrency.py [--seconds 5]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import ROOT, free_port, seed, temporary_folder
+from bench.render_isolation import _milliseconds
+
+ENDPOINTS = ("/healthz", "/api/v1/solutions?per_page=50&lang=en", "/solutions/cloudburst-management-plan?lang=en")
+
+
+def _wrk(url: str, seconds: float) -> tuple[float, float]:
+    """Requests per second and p99 (ms) of 8 connections asking ``url`` for ``seconds``."""
+    output = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds:g}s", "--latency", url], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    if "Non-2xx" in output:
+        raise SystemExit(f"{url} answered with errors:\n{output}")
+    return rps, p99
+
+
+def _measure(url: str, folder: str, processes: int, seconds: float) -> dict[str, tuple[float, float]]:
+    port = free_port()
+    environment = {
+        **os.environ, "DATABASE_URL": url, "DATA_DIR": folder, "PORT": str(port), "WEB_CONCURRENCY": str(processes),
+    }  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "serve", "--no-seed"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        figures = {}
+        for endpoint in ENDPOINTS:
+            _wrk(base + endpoint, 1)  # every process builds its views and caches first
+            figures[endpoint] = _wrk(base + endpoint, seconds)
+        return figures
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each wrk run")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("needed: apt-get install wrk")
+    with temporary_folder() as folder:
+        url = f"sqlite:///{folder}/bench.sqlite3"
+        seed(url, folder)
+        one = _measure(url, folder, 1, args.seconds)
+        two = _measure(url, folder, 2, args.seconds)
+    print(f"{os.cpu_count()} cores; wrk, 2 threads, 8 connections, {args.seconds:g} s per run")
+    print(f"{'endpoint':<52}{'1 process':>20}{'2 processes':>22}{'ratio':>8}")
+    for endpoint in ENDPOINTS:
+        (rps_one, p99_one), (rps_two, p99_two) = one[endpoint], two[endpoint]
+        print(f"{endpoint:<52}{rps_one:>8.0f} req/s {p99_one:>5.1f} ms{rps_two:>10.0f} req/s {p99_two:>5.1f} ms"
+              f"{rps_two / rps_one:>7.2f}x")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
