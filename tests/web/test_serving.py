@@ -1,15 +1,19 @@
 """Serving for real: whose X-Forwarded-For is believed, and several web processes that stop on SIGTERM."""
 
+import asyncio
 import re
+import socket
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from sqlalchemy import text
 
 from catalogue.database import sync_engine
 from services.accounts.accounts import MAX_FAILURES_PER_CLIENT
+from services.web.serving import listening_socket
 from tests.support.databases import EmptyDatabase
 from tests.support.serving import STARTUP_LIMIT, Server, Stored, children, environment_with
 
@@ -94,3 +98,32 @@ def test_web_concurrency_serves_from_that_many_processes_and_stops_on_sigterm(
         assert "Traceback" not in server.output(), server.output()
     finally:
         server.kill()
+
+
+def test_worker_processes_accept_connections_with_nagle_off() -> None:
+    # Nagle's algorithm on a kept-alive connection holds each answer's second piece until the
+    # client's delayed acknowledgement: about 40 ms a request. asyncio turns it off for TCP sockets.
+    config = uvicorn.Config("services.web.serving:serving_app", factory=True, host="127.0.0.1", port=0, workers=2)
+    listener = listening_socket(config)
+    assert listener.proto == socket.IPPROTO_TCP
+
+    async def accepted_nodelay() -> int:
+        loop = asyncio.get_running_loop()
+        seen: asyncio.Future[int] = loop.create_future()
+
+        class Accepted(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                connection = transport.get_extra_info("socket")
+                seen.set_result(connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await loop.create_server(Accepted, sock=listener)
+        try:
+            _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+            value = await asyncio.wait_for(seen, 30)
+            writer.close()
+            return value
+        finally:
+            server.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0
