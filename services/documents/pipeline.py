@@ -160,9 +160,9 @@ async def document(
     """
     source = await kind.source(session, subject, locale, press.base_url)
     await session.close()
+    key = document_key(source.html, source.images, variant)
     if laid_out is not None:
         await laid_out(source)
-    key = document_key(source.html, source.images, variant)
     path = press.cache.get(key)
     DOCUMENT_CACHE.labels("miss" if path is None else "hit").inc()
     if path is None:
