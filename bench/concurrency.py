@@ -14,14 +14,10 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import ROOT, free_port, seed, temporary_folder
-from bench.render_isolation import _milliseconds
+from bench.harness import milliseconds, seed, serving, temporary_folder
 
 ENDPOINTS = ("/healthz", "/api/v1/solutions?per_page=50&lang=en", "/solutions/cloudburst-management-plan?lang=en")
 
@@ -32,40 +28,19 @@ def _wrk(url: str, seconds: float) -> tuple[float, float]:
         ["wrk", "-t2", "-c8", f"-d{seconds:g}s", "--latency", url], capture_output=True, text=True, check=True
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
     if "Non-2xx" in output:
         raise SystemExit(f"{url} answered with errors:\n{output}")
     return rps, p99
 
 
 def _measure(url: str, folder: str, processes: int, seconds: float) -> dict[str, tuple[float, float]]:
-    port = free_port()
-    environment = {
-        **os.environ, "DATABASE_URL": url, "DATA_DIR": folder, "PORT": str(port), "WEB_CONCURRENCY": str(processes),
-    }  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "services.cli", "serve", "--no-seed"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with serving(url, folder, WEB_CONCURRENCY=str(processes)) as base:
         figures = {}
         for endpoint in ENDPOINTS:
             _wrk(base + endpoint, 1)  # every process builds its views and caches first
             figures[endpoint] = _wrk(base + endpoint, seconds)
         return figures
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main() -> None:

@@ -1,14 +1,16 @@
 """What the benchmark scripts share: a seeded server in a child process and a load generator."""
 
 import asyncio
+import contextlib
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -98,3 +100,41 @@ def p95(latencies: list[float]) -> float:
 
 def temporary_folder() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory()
+
+
+@contextlib.contextmanager
+def serving(database_url: str, folder: str, **environment: str) -> Iterator[str]:
+    """``services.cli serve`` on a free port in a child process, as an operator starts it; yields its address.
+
+    ``environment`` adds variables (``WEB_CONCURRENCY``, ...); the server is stopped on leaving.
+    """
+    port = free_port()
+    variables = {**os.environ, "DATABASE_URL": database_url, "DATA_DIR": folder, "PORT": str(port), **environment}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "serve", "--no-seed"],
+        cwd=ROOT,
+        env=variables,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def milliseconds(text: str) -> float:
+    """A duration as ``wrk`` prints it (``812.00us``, ``3.41ms``, ``1.02s``) in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]

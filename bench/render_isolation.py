@@ -11,7 +11,6 @@ downloads got (PDF, or 503 with Retry-After once the render queue is full).
 """
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -23,17 +22,11 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import ROOT, free_port, seed, temporary_folder
+from bench.harness import milliseconds, seed, serving, temporary_folder
 
 PROBES = ("/healthz", "/readyz", "/api/v1/themes?lang=en")
 #: Languages of the bursts, one each, so that every burst asks for documents never made before.
 BURST_LANGUAGES = ("fi", "nl", "pt", "it", "pl", "uk", "sv", "nb", "es", "fr")
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _milliseconds(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(number) * _UNITS[unit]
 
 
 def wrk(url: str, seconds: float) -> dict[str, float]:
@@ -42,9 +35,9 @@ def wrk(url: str, seconds: float) -> dict[str, float]:
         ["wrk", "-t1", "-c1", f"-d{seconds:g}s", "--latency", url], capture_output=True, text=True, check=True
     ).stdout
     figures = {
-        "p50": _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
-        "p99": _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
-        "max": _milliseconds(re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        "p50": milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
+        "p99": milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
+        "max": milliseconds(re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
     }
     if "Non-2xx" in output:
@@ -79,23 +72,7 @@ def main() -> None:
     with temporary_folder() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
         seed(url, folder)
-        port = free_port()
-        environment = {**os.environ, "DATABASE_URL": url, "DATA_DIR": folder, "PORT": str(port)}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "serve", "--no-seed"],
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with serving(url, folder) as base:
             listing = httpx.get(f"{base}/api/v1/solutions", params={"per_page": 100}, timeout=60).json()
             slugs = [item["slug"] for item in listing["items"]]
             # Start the rendering processes, so that the first burst does not also measure their start.
@@ -116,9 +93,6 @@ def main() -> None:
                     f"{busy['p50']:6.1f}/{busy['p99']:6.1f}/{busy['max']:7.1f}   {busy['p99'] / idle['p99']:8.1f}x  "
                     f"{summary} in {took:.1f} s{errors}"
                 )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

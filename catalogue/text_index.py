@@ -17,7 +17,7 @@ SHORTEST_INDEXED_TERM = 3
 #: What the SQLite index of a table is called.
 SEARCH_SUFFIX = "_search"
 #: The tables FTS5 keeps for each index of its own.
-_SHADOW_SUFFIXES = ("", "_data", "_idx", "_docsize", "_config", "_content")
+_SHADOW_SUFFIXES = ("", "_data", "_idx", "_docsize", "_config")
 
 
 def is_index_table(name: str) -> bool:
@@ -31,9 +31,9 @@ def trigram_index_name(name: str) -> str:
 
 
 def indexed_like(
-    table_name: str, owner_rows: InstrumentedAttribute[int], pattern: str, term: str, dialect: str
+    table_name: str, owner_rows: InstrumentedAttribute[int], term: str, dialect: str
 ) -> ColumnElement[bool] | None:
-    """On SQLite, the condition that row ids ``owner_rows`` are among those the index finds for ``pattern``.
+    """On SQLite, the condition that row ids ``owner_rows`` are among the rows the index finds ``term`` in.
 
     ``None`` where the plain ``LIKE`` is all there is to it: on PostgreSQL (whose planner uses
     the trigram index by itself), for a table without an index, and for a term too short for one
@@ -47,4 +47,4 @@ def indexed_like(
     ):
         return None
     index = table(f"{table_name}{SEARCH_SUFFIX}", column("rowid"), column("folded"))
-    return owner_rows.in_(select(index.c.rowid).where(index.c.folded.like(pattern)))
+    return owner_rows.in_(select(index.c.rowid).where(index.c.folded.like(f"%{term}%")))

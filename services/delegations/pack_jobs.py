@@ -32,7 +32,7 @@ from services.delegations.pack_freshness import versions_now
 from services.delegations.pack_service import PACK
 from services.delegations.runners import RunnerInstance
 from services.documents.cache import DocumentCache
-from services.documents.pipeline import DocumentSource, Press, document
+from services.documents.pipeline import Press, document
 from services.errors import Conflict, NotFound
 from services.transaction import use_case
 
@@ -233,7 +233,7 @@ async def run(runner: Runner, render_id: int) -> None:
 async def _generate(runner: Runner, render: PackRender, attempt: int, estimate: _Estimate) -> tuple[str, str]:
     """Load, lay out and render the pack: the file's key and its title."""
 
-    async def rendering(_: DocumentSource) -> None:
+    async def rendering() -> None:
         if not await _set(runner, render.id, attempt, stage="rendering", progress=20):
             raise TakenOver(render.id, attempt)
         estimate.begin(items)

@@ -144,7 +144,7 @@ async def document(
     press: Press,
     *,
     reader: bool = True,
-    laid_out: Callable[[DocumentSource], Awaitable[None]] | None = None,
+    laid_out: Callable[[], Awaitable[None]] | None = None,
 ) -> RenderedDocument:
     """The ``kind`` document of ``subject`` in ``locale`` as a stored PDF, rendered first when the cache lacks it.
 
@@ -162,7 +162,7 @@ async def document(
     await session.close()
     key = document_key(source.html, source.images, variant)
     if laid_out is not None:
-        await laid_out(source)
+        await laid_out()
     path = press.cache.get(key)
     DOCUMENT_CACHE.labels("miss" if path is None else "hit").inc()
     if path is None:

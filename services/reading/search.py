@@ -56,7 +56,7 @@ def holding(table: type[t.TextRow], term: str, dialect: str) -> list[ColumnEleme
     """The conditions on rows of ``table`` whose folded text holds ``term``, through the text index where it helps."""
     pattern = like_pattern(term)
     found: list[ColumnElement[bool]] = [table.folded.like(pattern, escape="\\")]
-    indexed = indexed_like(str(table.__tablename__), table.id, pattern, term, dialect)
+    indexed = indexed_like(str(table.__tablename__), table.id, term, dialect)
     return [indexed, *found] if indexed is not None else found
 
 

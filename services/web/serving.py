@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import tempfile
+from typing import Any
 
 import uvicorn
 from litestar import Litestar
@@ -77,17 +78,14 @@ def _shared_metrics_folder() -> str | None:
 
 
 def _run(app: "str | Litestar", settings: Settings, *, many: bool, trusted: list[str]) -> None:
-    options = {"host": settings.host, "port": settings.port, "log_level": "info", "proxy_headers": bool(trusted)}
+    options: dict[str, Any] = {
+        "host": settings.host, "port": settings.port, "log_level": "info",
+        "proxy_headers": bool(trusted), "forwarded_allow_ips": trusted,
+    }  # fmt: skip
     if not many:
-        uvicorn.run(app, forwarded_allow_ips=trusted, **options)  # type: ignore[arg-type]
+        uvicorn.run(app, **options)
         return
-    config = uvicorn.Config(
-        app,
-        factory=True,
-        workers=settings.web_concurrency,
-        forwarded_allow_ips=trusted,
-        **options,  # type: ignore[arg-type]
-    )
+    config = uvicorn.Config(app, factory=True, workers=settings.web_concurrency, **options)
     Multiprocess(config, sockets=[listening_socket(config)]).run()
 
 
