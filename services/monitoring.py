@@ -38,3 +38,8 @@ VIEW_CACHE = Counter(
     "Views looked up in the in-memory view cache, by result: hit or miss.",
     ["result"],
 )
+KEPT_ANSWERS = Counter(
+    "catalogue_kept_answer_lookups",
+    "Public answers looked up among the answers kept whole, by result: hit or miss.",
+    ["result"],
+)

@@ -40,6 +40,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""
     #: Views kept in memory per process while the catalogue is unchanged; 0 turns the cache off.
     view_cache_entries: int = 2048
+    #: Bytes of whole public answers kept in memory per process while the catalogue is unchanged; 0: none.
+    answer_cache_bytes: int = 64 * 1024 * 1024
     #: Processes that render documents.
     render_workers: int = 2
     #: Documents a reader asked for that may wait for a rendering process; beyond that: 503 with Retry-After.
@@ -195,6 +197,7 @@ VARIABLES = (
     Variable("PUBLIC_URL", "public_url", _address({"http", "https"}, "https://catalogue.example.org")),
     Variable("DATA_DIR", "data_dir", _directory),
     Variable("VIEW_CACHE_ENTRIES", "view_cache_entries", _whole(0)),
+    Variable("ANSWER_CACHE_BYTES", "answer_cache_bytes", _whole(0)),
     Variable("RENDER_WORKERS", "render_workers", _whole(1)),
     Variable("RENDER_QUEUE_LIMIT", "render_queue_limit", _whole(0)),
     Variable("DOCUMENT_CACHE_BYTES", "document_cache_bytes", _whole(0)),

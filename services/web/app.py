@@ -13,6 +13,7 @@ from litestar.static_files import create_static_files_router
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from catalogue.database import async_engine, for_reading
+from catalogue.revision import RevisionReader
 from services.accounts.mail import Mailer
 from services.delegations import pack_jobs
 from services.delegations.local_jobs import LocalJobs
@@ -29,6 +30,7 @@ from services.view_cache import VIEWS
 from services.web import health, metrics, page_rendering, problems
 from services.web.accounts import pages as account_pages
 from services.web.accounts.api import AccountsApi
+from services.web.answers import Answers
 from services.web.auth import SECURITY_SCHEMES, CsrfMiddleware
 from services.web.conditional import conditional_get, head_as_get
 from services.web.delegations import pages as delegation_pages
@@ -89,6 +91,7 @@ def create_app(settings: Settings) -> Litestar:
         session_config=AsyncSessionConfig(expire_on_commit=False),
         session_dependency_key="db_session",
     )
+    revision = RevisionReader(settings.database_url)
     document_cache = document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes)
     press = Press(document_cache, render_pool, settings.base_url)
     jobs: QueuedJobs | LocalJobs
@@ -164,10 +167,12 @@ def create_app(settings: Settings) -> Litestar:
                 "render_pool": render_pool,
                 "probe": probe,
                 "mailer": Mailer(settings.smtp_url, settings.mail_from),
+                "answers": Answers(settings.answer_cache_bytes),
+                "revision": revision,
             }
         ),
         on_startup=[jobs.start],
-        on_shutdown=[jobs.close, engine.dispose, probe.close, render_pool.close],
+        on_shutdown=[jobs.close, engine.dispose, probe.close, render_pool.close, revision.close],
         debug=settings.debug,
     )
     # Before routing, so that every GET route answers HEAD as well.

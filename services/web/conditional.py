@@ -10,11 +10,17 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 
 
-def _matches(if_none_match: str, etag: str) -> bool:
+def matches(if_none_match: str, etag: str) -> bool:
+    """Whether ``If-None-Match: if_none_match`` names ``etag`` (weakly compared, as GET asks)."""
     if if_none_match.strip() == "*":
         return True
     candidates = (tag.strip().removeprefix("W/") for tag in if_none_match.split(","))
     return etag in candidates
+
+
+def body_etag(body: bytes) -> str:
+    """The validator of an answer whose body is ``body``."""
+    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
 
 
 class _Buffer:
@@ -34,6 +40,10 @@ class _Buffer:
         elif message["type"] == "http.response.start":
             self.start = dict(message)
         elif message["type"] != "http.response.body" or self.start is None:
+            # A body sent another way (a file by path): nothing to buffer, the start goes first.
+            if self.start is not None:
+                await self.send(self.start)  # type: ignore[arg-type]
+                self.passing_through = True
             await self.send(message)
         else:
             await self._body(message)
@@ -54,12 +64,12 @@ class _Buffer:
         start: Any = self.start
         headers = MutableScopeHeaders(start)
         if start["status"] == 200 and "etag" not in headers:
-            headers["etag"] = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+            headers["etag"] = body_etag(body)
             if "cache-control" not in headers:
                 # Caches may keep the answer but must ask whether it is still current.
                 headers["cache-control"] = "no-cache"
         etag = headers.get("etag")
-        if start["status"] == 200 and etag and self.if_none_match and _matches(self.if_none_match, etag):
+        if start["status"] == 200 and etag and self.if_none_match and matches(self.if_none_match, etag):
             start["status"] = 304
             for name in ("content-length", "content-type"):
                 if name in headers:

@@ -15,6 +15,7 @@ from i18n import formatting
 from i18n.locales import CONTENT_LOCALES, INTERFACE_LOCALES, display_name
 from services.reading import browsing
 from services.reading.browsing import MAX_PER_PAGE, Filters
+from services.web.answers import kept
 from services.web.dependencies import Session
 from services.web.editing.administration_api import AdministrationRoutes
 from services.web.locale import reader_locale
@@ -118,6 +119,8 @@ class CatalogueApi(AdministrationRoutes):
     path = "/api/v1"
     tags = ("catalogue",)
     dependencies = {"reader": Provide(provide_reader), "filters": Provide(provide_filters)}  # noqa: RUF012
+    #: Readings are the same for everyone: kept whole while the catalogue is unchanged (changes are POSTs).
+    middleware = (kept,)
     response_headers = (
         ResponseHeader(
             name="ETag",

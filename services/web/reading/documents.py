@@ -14,6 +14,7 @@ from i18n.locales import CONTENT_LOCALES
 from services.documents.pipeline import document
 from services.documents.rendering import Variant
 from services.reading.brochures import BROCHURE, brochure_for, lay_out
+from services.web.answers import keep_file, kept
 from services.web.dependencies import Session
 from services.web.locale import reader_locale
 from services.web.problems import PROBLEM_JSON, ProblemDetails
@@ -49,7 +50,7 @@ def _disposition(slug: str, locale: str, title: str) -> str:
     return f"attachment; filename=\"{slug}-{locale}.pdf\"; filename*=UTF-8''{quote(readable or slug)}.pdf"
 
 
-@get("/solutions/{slug:str}/brochure.pdf", tags=["documents"], responses=_PROBLEMS)
+@get("/solutions/{slug:str}/brochure.pdf", tags=["documents"], responses=_PROBLEMS, middleware=[kept])
 async def brochure_download(
     request: Request[Any, Any, Any],
     db_session: Session,
@@ -60,6 +61,7 @@ async def brochure_download(
     """The solution's brochure as a PDF in the reader's language, rendered once and then served from the cache."""
     locale, _ = reader_locale(lang, request)
     stored = await document(db_session, BROCHURE, slug, locale, variant, request.app.state.press)
+    keep_file(request, stored.path)
     return File(
         path=stored.path,
         media_type="application/pdf",
@@ -72,7 +74,7 @@ async def brochure_download(
     )
 
 
-@get("/solutions/{slug:str}/brochure", tags=["documents"], responses=_PROBLEMS, include_in_schema=True)
+@get("/solutions/{slug:str}/brochure", tags=["documents"], responses=_PROBLEMS, middleware=[kept])
 async def brochure_preview(
     request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str], lang: DocumentLang = None
 ) -> Response[str]:

@@ -9,6 +9,7 @@ from catalogue.vocabulary import OrganisationKind, VisitSiteKind
 from i18n.locales import CONTENT_LOCALES, display_name
 from services.reading import browsing
 from services.reading.browsing import Filters
+from services.web.answers import kept
 from services.web.dependencies import Session
 from services.web.page_rendering import content_locale, last_value, render
 
@@ -35,7 +36,7 @@ def _choice(request: Request[Any, Any, Any], name: str, allowed: type[Any]) -> s
     return value if value in {member.value for member in allowed} else None
 
 
-@get("/", include_in_schema=False)
+@get("/", include_in_schema=False, middleware=[kept])
 async def home(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale = content_locale(request)
     kind = _choice(request, "organisation_kind", OrganisationKind)
@@ -45,7 +46,7 @@ async def home(request: Request[Any, Any, Any], db_session: Session) -> Response
     return render(request, "home.html", results=results, themes=themes, filters=filters)
 
 
-@get("/solutions/{slug:str}", include_in_schema=False)
+@get("/solutions/{slug:str}", include_in_schema=False, middleware=[kept])
 async def solution_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
     locale = content_locale(request)
     solution = await browsing.get_solution(db_session, slug, locale)
@@ -54,7 +55,7 @@ async def solution_page(request: Request[Any, Any, Any], db_session: Session, sl
     return render(request, "solution.html", solution=solution, themes=themes, document_languages=languages)
 
 
-@get("/cases", include_in_schema=False)
+@get("/cases", include_in_schema=False, middleware=[kept])
 async def cases_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale = content_locale(request)
     filters = _filters(request)
@@ -63,13 +64,13 @@ async def cases_page(request: Request[Any, Any, Any], db_session: Session) -> Re
     return render(request, "cases.html", results=results, themes=themes, filters=filters)
 
 
-@get("/cases/{slug:str}", include_in_schema=False)
+@get("/cases/{slug:str}", include_in_schema=False, middleware=[kept])
 async def case_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
     locale = content_locale(request)
     return render(request, "case.html", case=await browsing.get_case(db_session, slug, locale))
 
 
-@get("/organisations", include_in_schema=False)
+@get("/organisations", include_in_schema=False, middleware=[kept])
 async def organisations_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale = content_locale(request)
     filters = _filters(request, organisation_kind=_choice(request, "kind", OrganisationKind))
@@ -77,13 +78,13 @@ async def organisations_page(request: Request[Any, Any, Any], db_session: Sessio
     return render(request, "organisations.html", results=results, filters=filters)
 
 
-@get("/organisations/{slug:str}", include_in_schema=False)
+@get("/organisations/{slug:str}", include_in_schema=False, middleware=[kept])
 async def organisation_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
     locale = content_locale(request)
     return render(request, "organisation.html", org=await browsing.get_organisation(db_session, slug, locale))
 
 
-@get("/visit-sites", include_in_schema=False)
+@get("/visit-sites", include_in_schema=False, middleware=[kept])
 async def visit_sites_page(request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
     locale = content_locale(request)
     filters = _filters(request, site_kind=_choice(request, "kind", VisitSiteKind))
@@ -91,7 +92,7 @@ async def visit_sites_page(request: Request[Any, Any, Any], db_session: Session)
     return render(request, "visit_sites.html", results=results, filters=filters)
 
 
-@get("/visit-sites/{slug:str}", include_in_schema=False)
+@get("/visit-sites/{slug:str}", include_in_schema=False, middleware=[kept])
 async def visit_site_page(request: Request[Any, Any, Any], db_session: Session, slug: FromPath[str]) -> Response[str]:
     locale = content_locale(request)
     return render(request, "visit_site.html", site=await browsing.get_visit_site(db_session, slug, locale))
