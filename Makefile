@@ -76,7 +76,7 @@ i18n-merge:
 	fi
 
 bench: setup $(BENCH_SYSTEM)
-	$(BIN)/python bench/api.py
+	$(BIN)/python bench/serving.py
 	$(BIN)/python bench/brochures.py
 	$(BIN)/python bench/accounts.py
 	$(BIN)/python bench/packs.py

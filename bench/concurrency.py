@@ -10,36 +10,21 @@ their ratio.
 
 import argparse
 import os
-import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import milliseconds, seed, serving, temporary_folder
+from bench.harness import Throughput, seed, serving, temporary_folder, wrk
 
 ENDPOINTS = ("/healthz", "/api/v1/solutions?per_page=50&lang=en", "/solutions/cloudburst-management-plan?lang=en")
 
 
-def _wrk(url: str, seconds: float) -> tuple[float, float]:
-    """Requests per second and p99 (ms) of 8 connections asking ``url`` for ``seconds``."""
-    output = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{seconds:g}s", "--latency", url], capture_output=True, text=True, check=True
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
-    if "Non-2xx" in output:
-        raise SystemExit(f"{url} answered with errors:\n{output}")
-    return rps, p99
-
-
-def _measure(url: str, folder: str, processes: int, seconds: float) -> dict[str, tuple[float, float]]:
+def _measure(url: str, folder: str, processes: int, seconds: float) -> dict[str, Throughput]:
     with serving(url, folder, WEB_CONCURRENCY=str(processes)) as base:
         figures = {}
         for endpoint in ENDPOINTS:
-            _wrk(base + endpoint, 1)  # every process builds its views and caches first
-            figures[endpoint] = _wrk(base + endpoint, seconds)
+            wrk(base + endpoint, 1)  # every process builds its views and caches first
+            figures[endpoint] = wrk(base + endpoint, seconds)
         return figures
 
 
@@ -47,8 +32,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each wrk run")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("needed: apt-get install wrk")
     with temporary_folder() as folder:
         url = f"sqlite:///{folder}/bench.sqlite3"
         seed(url, folder)

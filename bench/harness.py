@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -12,8 +13,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
+import msgspec
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE = "/bench/bare"
@@ -22,6 +25,9 @@ BARE = "/bench/bare"
 def serve(database_url: str, port: int, cache_entries: int, data_dir: str, extra_static: str | None) -> None:
     """Child process: the catalogue plus a bare endpoint (and a static folder at /bench/static)."""
     import uvicorn
+
+    if os.environ.get("SWITCH"):
+        sys.setswitchinterval(float(os.environ["SWITCH"]))
     from litestar import get
     from litestar.static_files import create_static_files_router
 
@@ -34,6 +40,8 @@ def serve(database_url: str, port: int, cache_entries: int, data_dir: str, extra
         return {"status": "ok"}
 
     settings = Settings(database_url=database_url, data_dir=Path(data_dir), view_cache_entries=cache_entries)
+    if not cache_entries:  # nothing kept at all: neither views nor whole answers
+        settings = msgspec.structs.replace(settings, answer_cache_bytes=0)
     app = create_app(settings)
     app.register(bare)
     if extra_static:
@@ -138,3 +146,27 @@ def milliseconds(text: str) -> float:
     """A duration as ``wrk`` prints it (``812.00us``, ``3.41ms``, ``1.02s``) in milliseconds."""
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
     return float(number) * _UNITS[unit]
+
+
+class Throughput(NamedTuple):
+    """What one ``wrk`` run measured."""
+
+    per_second: float
+    p99_ms: float
+
+
+def wrk(url: str, seconds: float, connections: int = 8) -> Throughput:
+    """Requests per second and p99 of ``connections`` connections (2 ``wrk`` threads) asking ``url``."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("needed: apt-get install wrk (make bench installs it)")
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise SystemExit(f"{url} answered with errors:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    return Throughput(rate, p99)
