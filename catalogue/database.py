@@ -6,11 +6,14 @@ writes can never fail half-way because another one wrote in between. Work that o
 :func:`for_reading`, whose transactions begin deferred and never wait for writers.
 """
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from catalogue import sqlite_driver
 
 #: How long a SQLite writer waits for a lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -68,7 +71,12 @@ def async_engine(url: str, **options: Any) -> AsyncEngine:
     On SQLite its transactions take the write lock as they begin (see :func:`for_reading` for those that only read).
     """
     options.setdefault("pool_pre_ping", not is_sqlite(url))
-    engine = create_async_engine(_driver_url(url, asynchronous=True), **options)
+    address = _driver_url(url, asynchronous=True)
+    if is_sqlite(url):
+        # Statements cross to the connection's thread once, not once per cursor call.
+        database = str(Path(address.database or "").resolve())
+        options.setdefault("async_creator", sqlite_driver.connector(database, check_same_thread=False))
+    engine = create_async_engine(address, **options)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "connect", _sqlite_transactions)

@@ -1,7 +1,8 @@
 """Reading the public catalogue: lists with filters, search and pages, and single entries."""
 
 import math
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -13,6 +14,7 @@ from catalogue import tables as t
 from catalogue import views as v
 from catalogue.localised import PUBLIC_STATES
 from catalogue.records import is_slug
+from catalogue.texts import fields_of
 from i18n.locales import CONTENT_LOCALES, Locale
 from services.errors import InvalidQuery, NotFound
 from services.reading import loaders, presenting
@@ -91,14 +93,65 @@ async def _check_filters(session: AsyncSession, filters: Filters) -> None:
         raise InvalidQuery("theme", f"no theme {filters.theme!r}; themes are {known}")
 
 
+#: Loads the views of the entries with these ids, by id.
+Presenter = Callable[[AsyncSession, list[int], Locale], Awaitable[dict[int, ViewT]]]
+
+
 class Listing(msgspec.Struct, Generic[EntryT, ViewT], frozen=True):
-    """How one kind of entry is listed: what narrows it, where search looks, what is loaded and shown."""
+    """How one kind of entry is listed: what narrows it, where search looks, how a page's views are loaded."""
 
     model: type[EntryT]
     conditions: Callable[[Filters], list[ColumnElement[bool]]]
     search: list[MatchSource]
-    load: tuple[LoaderOption, ...]
-    present: Callable[[EntryT, Locale], ViewT]
+    present: Presenter[ViewT]
+
+
+def _stored(
+    model: type[EntryT], load: tuple[LoaderOption, ...], present: Callable[[EntryT, Locale], ViewT]
+) -> Presenter[ViewT]:
+    """Views built from the stored entries, loaded with their relationships."""
+
+    async def present_page(session: AsyncSession, ids: list[int], locale: Locale) -> dict[int, ViewT]:
+        entries = await session.scalars(select(model).where(model.id.in_(ids)).options(*load))
+        return {entry.id: present(entry, locale) for entry in entries}
+
+    return present_page
+
+
+async def _solution_summaries(session: AsyncSession, ids: list[int], locale: Locale) -> dict[int, v.SolutionSummary]:
+    """Solution summaries from plain rows: a list is rebuilt after every change, so it skips the ORM."""
+    solution, provider = t.Solution, t.Organisation
+    rows = await session.execute(
+        select(solution.id, solution.slug, solution.maturity, solution.sdgs, solution.markets, solution.is_demo,
+               provider.slug.label("provider_slug"), provider.name, provider.kind)
+        .join(provider, provider.id == solution.provider_id)
+        .where(solution.id.in_(ids))
+    )  # fmt: skip
+    texts: dict[int, list[Any]] = defaultdict(list)
+    text = t.SolutionText
+    for row in await session.execute(
+        select(text.owner_id, text.field, text.locale, text.text, text.state, text.is_source, text.source_fingerprint)
+        .where(text.owner_id.in_(ids), text.field.in_(("title", "summary")))
+    ):  # fmt: skip
+        texts[row.owner_id].append(row)
+    themes: dict[int, list[str]] = defaultdict(list)
+    for owner, slug in await session.execute(
+        select(t.solution_theme.c.solution_id, t.Theme.slug)
+        .join(t.Theme, t.Theme.id == t.solution_theme.c.theme_id)
+        .where(t.solution_theme.c.solution_id.in_(ids))
+        .order_by(t.Theme.position, t.Theme.id)
+    ):
+        themes[owner].append(slug)
+    return {
+        row.id: presenting.summary_of_solution(
+            row,
+            v.OrganisationRef(slug=row.provider_slug, name=row.name, kind=row.kind),
+            themes[row.id],
+            fields_of(texts[row.id]),
+            locale,
+        )
+        for row in rows
+    }
 
 
 async def _page(
@@ -126,10 +179,9 @@ async def _page(
     page_ids = [row[0] for row in rows]
     # A page past the last has no rows to carry the number: it is counted on its own.
     total = rows[0].total if rows else await session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    entries = await session.scalars(select(model).where(model.id.in_(page_ids)).options(*listing.load))
-    loaded = {entry.id: entry for entry in entries}
+    views = await listing.present(session, page_ids, locale)
     return v.Page(
-        items=[listing.present(loaded[entry_id], locale) for entry_id in page_ids],
+        items=[views[entry_id] for entry_id in page_ids],
         total=total,
         page=filters.page,
         per_page=filters.per_page,
@@ -209,19 +261,24 @@ def _visit_site_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-SOLUTIONS = Listing(
-    t.Solution, _solution_conditions, _SOLUTION_SEARCH, loaders.SOLUTION_SUMMARY, presenting.solution_summary
+SOLUTIONS = Listing(t.Solution, _solution_conditions, _SOLUTION_SEARCH, _solution_summaries)
+CASES = Listing(
+    t.CaseResult,
+    _case_conditions,
+    _CASE_SEARCH,
+    _stored(t.CaseResult, loaders.CASE_SUMMARY, presenting.case_summary),
 )
-CASES = Listing(t.CaseResult, _case_conditions, _CASE_SEARCH, loaders.CASE_SUMMARY, presenting.case_summary)
 ORGANISATIONS = Listing(
     t.Organisation,
     _organisation_conditions,
     _ORGANISATION_SEARCH,
-    loaders.ORGANISATION,
-    presenting.organisation_summary,
+    _stored(t.Organisation, loaders.ORGANISATION, presenting.organisation_summary),
 )
 VISIT_SITES = Listing(
-    t.VisitSite, _visit_site_conditions, _VISIT_SITE_SEARCH, loaders.VISIT_SITE, presenting.visit_site_view
+    t.VisitSite,
+    _visit_site_conditions,
+    _VISIT_SITE_SEARCH,
+    _stored(t.VisitSite, loaders.VISIT_SITE, presenting.visit_site_view),
 )
 
 

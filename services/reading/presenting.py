@@ -3,7 +3,7 @@
 A detail view extends its summary: it is built from the summary's fields plus its own.
 """
 
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 
@@ -87,13 +87,30 @@ def solution_ref(solution: t.Solution, locale: Locale) -> v.SolutionRef:
     return v.SolutionRef(slug=solution.slug, title=localised(solution, "title", locale))
 
 
-def _solution_summary(solution: t.Solution, fields: dict[str, LocalisedText], locale: Locale) -> v.SolutionSummary:
+class SolutionFacts(Protocol):
+    """The columns of a solution a summary shows: a stored solution, or a row loaded with exactly these."""
+
+    slug: str
+    maturity: str
+    sdgs: list[int]
+    markets: list[str]
+    is_demo: bool
+
+
+def summary_of_solution(
+    solution: SolutionFacts,
+    provider: v.OrganisationRef,
+    themes: list[str],
+    fields: dict[str, LocalisedText],
+    locale: Locale,
+) -> v.SolutionSummary:
+    """A solution's summary from its columns, its provider, its themes' slugs and its localised fields."""
     return v.SolutionSummary(
         slug=solution.slug,
         title=_text(fields, "title", locale),
         summary=_text(fields, "summary", locale),
-        provider=organisation_ref(solution.provider),
-        themes=[theme.slug for theme in solution.themes],
+        provider=provider,
+        themes=themes,
         maturity=solution.maturity,
         sdgs=list(solution.sdgs),
         markets=list(solution.markets),
@@ -102,8 +119,9 @@ def _solution_summary(solution: t.Solution, fields: dict[str, LocalisedText], lo
     )
 
 
-def solution_summary(solution: t.Solution, locale: Locale) -> v.SolutionSummary:
-    return _solution_summary(solution, fields_of(solution.texts), locale)
+def _solution_summary(solution: t.Solution, fields: dict[str, LocalisedText], locale: Locale) -> v.SolutionSummary:
+    themes = [theme.slug for theme in solution.themes]
+    return summary_of_solution(solution, organisation_ref(solution.provider), themes, fields, locale)
 
 
 #: Where uploaded images are served.
