@@ -133,7 +133,7 @@ def test_queued_jobs_wait_for_a_worker_and_survive_one_killed_mid_render(
         second = workers.start()
         finished = wait_for_render(desk, delegation, job["id"], render_finished, BUSY_DEADLINE)
     assert finished["status"] == "done", workers.log()
-    assert (finished["status"], finished["attempts"], finished["progress"]) == ("done", 2, 100)
+    assert (finished["status"], finished["attempts"], finished["progress"]) == ("done", 2, 100), workers.log()
     files = sorted(path.name for path in (data_dir / "documents").iterdir())
     assert files == [f"{finished['document_key']}.pdf"]  # one complete file, no partial one
     document = pypdf.PdfReader(data_dir / "documents" / files[0])

@@ -29,7 +29,8 @@ def test_metrics_report_requests_renders_and_caches(seeded_url: str, tmp_path: P
     with make_client(seeded_url, tmp_path, metrics_token=TOKEN) as client:
         brochure = "/solutions/cloudburst-management-plan/brochure.pdf?lang=da"
         assert client.get(brochure).status_code == 200
-        assert client.get(brochure).status_code == 200
+        assert client.get(brochure).status_code == 200  # the answer kept whole
+        assert client.get(f"{brochure}&variant=pdfua").status_code == 200  # another question: the stored file
         assert client.get("/api/v1/solutions/cloudburst-management-plan?lang=da").status_code == 200
         response = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 200
@@ -46,5 +47,6 @@ def test_metrics_report_requests_renders_and_caches(seeded_url: str, tmp_path: P
         'catalogue_document_cache_lookups_total{result="hit"}',
         'catalogue_document_cache_lookups_total{result="miss"}',
         'catalogue_view_cache_lookups_total{result="hit"}',
+        'catalogue_kept_answer_lookups_total{result="hit"}',
     ):
         assert series in text, series
