@@ -17,6 +17,8 @@ from catalogue import sqlite_driver
 
 #: How long a SQLite writer waits for a lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: How much of a SQLite file reads map into memory.
+SQLITE_MAP_BYTES = 1 << 30
 
 
 def _driver_url(url: str, *, asynchronous: bool) -> URL:
@@ -40,6 +42,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Reads map the file instead of copying its pages in one system call each: searches read many.
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MAP_BYTES}")
     cursor.close()
 
 

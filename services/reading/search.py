@@ -3,7 +3,7 @@
 Texts are folded (case, accents, Danish letters) when stored and queries are folded the same way,
 so matching is a plain substring test that both databases run identically and that works for
 scripts without spaces between words, such as Chinese and Japanese. The databases' own trigram
-indexes (:mod:`catalogue.text_index`) find the rows holding a term; the substring test decides.
+indexes (:mod:`catalogue.text_index`) find the rows holding a term.
 """
 
 from collections.abc import Callable, Mapping
@@ -54,10 +54,8 @@ def text_source(table: type[t.TextRow], weights: Mapping[str, int]) -> MatchSour
 
 def holding(table: type[t.TextRow], term: str, dialect: str) -> list[ColumnElement[bool]]:
     """The conditions on rows of ``table`` whose folded text holds ``term``, through the text index where it helps."""
-    pattern = like_pattern(term)
-    found: list[ColumnElement[bool]] = [table.folded.like(pattern, escape="\\")]
     indexed = indexed_like(str(table.__tablename__), table.id, term, dialect)
-    return [indexed, *found] if indexed is not None else found
+    return [indexed] if indexed is not None else [table.folded.like(like_pattern(term), escape="\\")]
 
 
 def column_source(owner_id: InstrumentedAttribute[int], folded: InstrumentedAttribute[str], weight: int) -> MatchSource:

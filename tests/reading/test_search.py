@@ -8,7 +8,7 @@ from sqlalchemy import and_, delete, insert, select, update
 
 from catalogue import tables as t
 from catalogue.database import sync_engine
-from services.reading.search import holding
+from services.reading.search import holding, like_pattern
 from tests.support.databases import BACKENDS, Client, SeededDatabases, make_client
 
 pytestmark = pytest.mark.postgres
@@ -110,10 +110,13 @@ def test_sqlite_finds_terms_of_three_characters_through_its_index(seeded_databas
     engine = sync_engine(seeded_databases["sqlite"])
     try:
         with engine.connect() as connection:
-            for term, indexed in (("skybrud", True), ("led", True), ("港口", False), ("50%", False)):
-                query = select(t.SolutionText.owner_id).where(*holding(t.SolutionText, term, "sqlite"))
+            for term, indexed in (("skybrud", True), ("led", True), ("港口", False), ("50%", True), ('"og', True)):
+                query = select(t.SolutionText.id).where(*holding(t.SolutionText, term, "sqlite"))
                 compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
                 plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
                 assert ("VIRTUAL TABLE" in plan) is indexed, (term, plan)
+                # The index finds exactly the rows a plain substring test finds.
+                scanned = select(t.SolutionText.id).where(t.SolutionText.folded.like(like_pattern(term), escape="\\"))
+                assert set(connection.scalars(query)) == set(connection.scalars(scanned)), term
     finally:
         engine.dispose()
