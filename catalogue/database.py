@@ -76,9 +76,9 @@ def async_engine(url: str, **options: Any) -> AsyncEngine:
     """
     options.setdefault("pool_pre_ping", not is_sqlite(url))
     address = _driver_url(url, asynchronous=True)
-    if is_sqlite(url):
+    if is_sqlite(url) and address.database not in (None, "", ":memory:") and not address.query:
         # Statements cross to the connection's thread once, not once per cursor call.
-        database = str(Path(address.database or "").resolve())
+        database = str(Path(address.database).resolve())
         options.setdefault("async_creator", sqlite_driver.connector(database, check_same_thread=False))
     engine = create_async_engine(address, **options)
     if is_sqlite(url):

@@ -7,6 +7,7 @@ triggers too; the migration tests check that every catalogue table has them.
 
 import asyncio
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,10 @@ async def current_revision(session: AsyncSession) -> int:
 _QUERY = f"SELECT revision FROM {t.CatalogueRevision.__tablename__} WHERE id = {REVISION_ROW}"  # noqa: S608
 #: How long a read of the revision may wait on SQLite (it waits only while the file recovers).
 _SQLITE_WAIT_MS = 200
+#: How long a read of the revision may take on PostgreSQL, connecting included.
+_POSTGRES_WAIT_SECONDS = 1.0
+#: Seconds without reading the revision after a read failed.
+_REST_SECONDS = 5.0
 
 
 class RevisionReader:
@@ -44,13 +49,19 @@ class RevisionReader:
         self._sqlite: sqlite3.Connection | None = None
         self._postgres: dict[asyncio.AbstractEventLoop, psycopg.AsyncConnection[tuple[Any, ...]]] = {}
         self._turns: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+        self._resting_until = 0.0
 
     async def __call__(self) -> int | None:
+        if time.monotonic() < self._resting_until:
+            return None
         try:
             if self.url.get_backend_name() == "sqlite":
                 return self._read_sqlite()
-            return await self._read_postgres()
-        except (sqlite3.Error, psycopg.Error):
+            async with asyncio.timeout(_POSTGRES_WAIT_SECONDS):
+                return await self._read_postgres()
+        except (sqlite3.Error, psycopg.Error, TimeoutError):
+            # Asked again only after a rest: meanwhile requests go the usual way, which reports the trouble.
+            self._resting_until = time.monotonic() + _REST_SECONDS
             await self.close()
             return None
 

@@ -10,8 +10,8 @@ Only what is the same for every reader is kept: an answer that sets a cookie or 
 storing is not, and a request carrying a session or an API token always goes to its route.
 """
 
+import os
 from collections import OrderedDict
-from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,10 @@ from services.web.locale import LOCALE_COOKIE
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 #: A body larger than this is not kept in memory.
 MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Most answers kept per process, whatever their size.
+MAX_ENTRIES = 4096
+#: What an entry costs besides its body, its question and its headers.
+_ENTRY_BYTES = 512
 #: Where a route names the stored file its answer sends, so that the file is kept rather than its bytes.
 _FILE_STATE = "kept_answer_file"
 _PATH_SEND = "http.response.pathsend"
@@ -47,37 +51,45 @@ class Answer(msgspec.Struct, frozen=True):
     file: str | None = None
 
 
+def _cost(key: tuple[Any, ...], answer: Answer) -> int:
+    """The bytes an entry holds: its body, its question, its headers and a fixed share."""
+    question = sum(len(part) for part in key if isinstance(part, str | bytes))
+    return len(answer.body) + question + sum(len(n) + len(v) for n, v in answer.headers) + _ENTRY_BYTES
+
+
 class Answers:
     """Kept answers by question and revision, the least recently asked going first past ``max_bytes``."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, max_entries: int = MAX_ENTRIES) -> None:
         self.max_bytes = max_bytes
+        self.max_entries = max_entries
         self.size = 0
-        self.entries: OrderedDict[Hashable, Answer] = OrderedDict()
+        self.entries: OrderedDict[tuple[Any, ...], tuple[Answer, int]] = OrderedDict()
 
-    def get(self, key: Hashable) -> Answer | None:
-        answer = self.entries.get(key)
-        if answer is None:
+    def get(self, key: tuple[Any, ...]) -> Answer | None:
+        entry = self.entries.get(key)
+        if entry is None:
             KEPT_ANSWERS.labels("miss").inc()
             return None
         self.entries.move_to_end(key)
         KEPT_ANSWERS.labels("hit").inc()
-        return answer
+        return entry[0]
 
-    def put(self, key: Hashable, answer: Answer) -> None:
-        if len(answer.body) > self.max_bytes or self.max_bytes <= 0:
+    def put(self, key: tuple[Any, ...], answer: Answer) -> None:
+        cost = _cost(key, answer)
+        if cost > self.max_bytes or self.max_entries <= 0:
             return
         self.drop(key)
-        self.entries[key] = answer
-        self.size += len(answer.body)
-        while self.size > self.max_bytes:
-            _, oldest = self.entries.popitem(last=False)
-            self.size -= len(oldest.body)
+        self.entries[key] = (answer, cost)
+        self.size += cost
+        while self.size > self.max_bytes or len(self.entries) > self.max_entries:
+            _, (_, oldest) = self.entries.popitem(last=False)
+            self.size -= oldest
 
-    def drop(self, key: Hashable) -> None:
+    def drop(self, key: tuple[Any, ...]) -> None:
         gone = self.entries.pop(key, None)
         if gone is not None:
-            self.size -= len(gone.body)
+            self.size -= gone[1]
 
 
 def keep_file(request: Request[Any, Any, Any], path: Path) -> None:
@@ -85,19 +97,22 @@ def keep_file(request: Request[Any, Any, Any], path: Path) -> None:
     request.state[_FILE_STATE] = str(path)
 
 
-def _question(scope: Scope) -> tuple[str | bytes, ...] | None:
-    """What the answer may depend on, or ``None`` when the request acts for someone."""
-    language = cookies = b""
+def question_of(scope: Scope) -> tuple[str | bytes, ...] | None:
+    """What the answer may depend on; ``None`` when the request acts for someone or asks ambiguously."""
+    language: bytes | None = None
+    cookies: bytes | None = None
     for name, value in scope["headers"]:
         if name == b"cookie":
-            if any(marker in value for marker in _PERSONAL_COOKIES):
-                return None
+            if cookies is not None or any(marker in value for marker in _PERSONAL_COOKIES):
+                return None  # a second Cookie header: which one the route reads is not this key's business
             cookies = value
         elif name == b"accept-language":
+            if language is not None:
+                return None
             language = value
         elif name == b"authorization":
             return None
-    return (scope["path"], scope["query_string"], language, cookies)
+    return (scope["path"], scope["query_string"], language or b"", cookies or b"")
 
 
 def _not_modified(scope: Scope, etag: str) -> bool:
@@ -115,15 +130,20 @@ async def _send_answer(scope: Scope, send: Send, answer: Answer) -> bool:
         await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
         await send({"type": "http.response.body", "body": answer.body, "more_body": False})
         return True
-    if _PATH_SEND in (scope.get("extensions") or {}) and Path(answer.file).exists():
-        await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
-        await send({"type": _PATH_SEND, "path": answer.file})  # type: ignore[arg-type]
-        return True
     try:
+        # Touched as the document cache touches what it serves, so that a popular file is kept.
+        os.utime(answer.file)
+        if _PATH_SEND in (scope.get("extensions") or {}):
+            await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
+            await send({"type": _PATH_SEND, "path": answer.file})  # type: ignore[arg-type]
+            return True
         body = await anyio.Path(answer.file).read_bytes()
     except FileNotFoundError:
         return False
-    await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
+    # A file made again under the same key holds the same document, not always the same bytes.
+    headers = [(n, v) for n, v in answer.headers if n != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
     return True
 
@@ -141,7 +161,8 @@ class _Recorder:
 
     async def __call__(self, message: Any) -> None:
         if message["type"] == "http.response.start":
-            self.start = message
+            # A copy: middleware further out may change the message it passes on (a 304 drops headers).
+            self.start = {**message, "headers": list(message.get("headers", ()))}
             self.keepable = message["status"] == 200 and not any(
                 (name.lower() == b"set-cookie" and not value.startswith(_REPEATABLE_COOKIE))
                 or (name.lower() == b"cache-control" and b"no-store" in value)
@@ -173,7 +194,7 @@ def kept(app: ASGIApp) -> ASGIApp:
     """Route middleware: answer a public GET from the kept answers, keeping the route's answer when there is none."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        question = _question(scope) if scope["type"] == "http" and scope.get("method") == "GET" else None  # type: ignore[comparison-overlap]
+        question = question_of(scope) if scope["type"] == "http" and scope.get("method") == "GET" else None  # type: ignore[comparison-overlap]
         if question is None:
             await app(scope, receive, send)
             return

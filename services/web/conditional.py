@@ -38,7 +38,7 @@ class _Buffer:
         if self.passing_through:
             await self.send(message)
         elif message["type"] == "http.response.start":
-            self.start = dict(message)
+            self.start = {**message, "headers": list(message.get("headers", ()))}
         elif message["type"] != "http.response.body" or self.start is None:
             # A body sent another way (a file by path): nothing to buffer, the start goes first.
             if self.start is not None:
@@ -105,6 +105,8 @@ def head_as_get(app: ASGIApp) -> ASGIApp:
         async def send_without_body(message: Any) -> None:
             if message["type"] == "http.response.body":
                 message = {**message, "body": b""}
+            elif message["type"] == "http.response.pathsend":
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
         # In place: the application keeps per-request state (its database session) in this scope.

@@ -1,11 +1,13 @@
 """Public answers kept whole: sent again as they were while the catalogue is unchanged, never someone's own."""
 
 import shutil
+import sqlite3
+from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
 
-from services.web.answers import Answer, Answers
+from services.web.answers import Answer, Answers, question_of
 from tests.support.accounts import sign_in
 from tests.support.databases import Client
 
@@ -16,15 +18,26 @@ def _hits() -> float:
     return REGISTRY.get_sample_value("catalogue_kept_answer_lookups_total", {"result": "hit"}) or 0.0
 
 
-def test_kept_answers_are_bounded_by_their_bytes() -> None:
-    answers = Answers(max_bytes=10)
+def test_kept_answers_are_bounded_by_their_bytes_and_their_number() -> None:
+    def answer(size: int) -> Answer:
+        return Answer(status=200, headers=((b"etag", b'"x"'),), etag='"x"', body=b"x" * size)
+
+    measuring = Answers()  # the cost of an entry of 1,000 bytes, measured on a cache of its own
+    measuring.put(("a",), answer(1000))
+    cost = measuring.size
+    assert cost > 1000  # its question, headers and bookkeeping count too
+    answers = Answers(max_bytes=2 * cost)
     for name in "abc":
-        answers.put(name, Answer(status=200, headers=(), etag=f'"{name}"', body=b"x" * 4))
-    assert answers.get("a") is None
-    assert answers.get("b") is not None and answers.get("c") is not None
-    assert answers.size == 8
-    answers.put("large", Answer(status=200, headers=(), etag='"l"', body=b"x" * 11))
-    assert answers.get("large") is None
+        answers.put((name,), answer(1000))
+    assert answers.get(("a",)) is None
+    assert answers.get(("b",)) is not None and answers.get(("c",)) is not None
+    assert answers.size == 2 * cost
+    answers.put(("large",), answer(3 * cost))
+    assert answers.get(("large",)) is None
+    few = Answers(max_entries=2)
+    for name in "abc":
+        few.put((name,), answer(10))
+    assert list(few.entries) == [("b",), ("c",)]
 
 
 def test_a_repeated_question_gets_the_kept_answer(client: Client) -> None:
@@ -79,6 +92,32 @@ def test_what_is_answered_to_someone_is_never_kept(fresh_client: Client) -> None
     assert len(answers.entries) == kept + 1
 
 
+def test_a_question_naming_its_language_or_cookies_twice_is_not_kept() -> None:
+    def scope(*headers: tuple[bytes, bytes]) -> Any:
+        return {"path": "/", "query_string": b"", "headers": list(headers)}
+
+    assert question_of(scope((b"cookie", b"lang=ar"), (b"accept-language", b"da"))) == ("/", b"", b"da", b"lang=ar")
+    assert question_of(scope((b"cookie", b"lang=ar"), (b"cookie", b""))) is None
+    assert question_of(scope((b"accept-language", b"ar"), (b"accept-language", b"da"))) is None
+    assert question_of(scope((b"cookie", b"lang=da; __Host-sd_session=x"))) is None
+    assert question_of(scope((b"authorization", b"Bearer x"))) is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_answer_first_sent_as_not_modified_is_kept_whole(fresh_client: Client, fresh_url: str) -> None:
+    client = fresh_client
+    url = "/api/v1/themes?lang=da"
+    first = client.get(url)
+    # A change elsewhere: a new revision, the same answer for this question.
+    with sqlite3.connect(fresh_url.removeprefix("sqlite:///")) as connection:
+        connection.execute("UPDATE solution SET maturity = maturity WHERE slug = 'cloudburst-management-plan'")
+    assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    again = client.get(url)
+    assert (again.status_code, again.content) == (200, first.content)
+    assert again.headers["content-type"] == first.headers["content-type"]
+    assert again.headers["content-length"] == str(len(first.content))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_kept_brochure_whose_file_went_is_made_again(fresh_client: Client) -> None:
@@ -86,7 +125,7 @@ def test_a_kept_brochure_whose_file_went_is_made_again(fresh_client: Client) -> 
     url = "/solutions/cloudburst-management-plan/brochure.pdf?lang=da"
     first = client.get(url)
     assert first.status_code == 200
-    (kept,) = [answer for answer in client.app.state.answers.entries.values() if answer.file]
+    (kept,) = [answer for answer, _ in client.app.state.answers.entries.values() if answer.file]
     assert kept.body == b"" and kept.etag == first.headers["etag"]
     assert client.get(url).content == first.content
     shutil.rmtree(client.app.state.document_cache.folder)
