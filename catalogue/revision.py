@@ -46,6 +46,7 @@ class RevisionReader:
 
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
+        self._on_sqlite = self.url.get_backend_name() == "sqlite"
         self._sqlite: sqlite3.Connection | None = None
         self._postgres: dict[asyncio.AbstractEventLoop, psycopg.AsyncConnection[tuple[Any, ...]]] = {}
         self._turns: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
@@ -55,7 +56,7 @@ class RevisionReader:
         if time.monotonic() < self._resting_until:
             return None
         try:
-            if self.url.get_backend_name() == "sqlite":
+            if self._on_sqlite:
                 return self._read_sqlite()
             async with asyncio.timeout(_POSTGRES_WAIT_SECONDS):
                 return await self._read_postgres()

@@ -21,7 +21,8 @@ from litestar import Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from services.monitoring import KEPT_ANSWERS
-from services.web.conditional import body_etag, matches
+from services.web.auth import SESSION_COOKIE
+from services.web.conditional import BODY_HEADERS, matches, validate
 from services.web.locale import LOCALE_COOKIE
 
 #: Bytes of kept answer bodies per process (files sent from disk do not count).
@@ -36,7 +37,7 @@ _ENTRY_BYTES = 512
 _FILE_STATE = "kept_answer_file"
 _PATH_SEND = "http.response.pathsend"
 #: Requests that act for someone: their answers may be theirs alone.
-_PERSONAL_COOKIES = (b"sd_session=",)
+_PERSONAL_COOKIE = f"{SESSION_COOKIE}=".encode()
 #: The one cookie an answer may set and still be kept: the same for everyone asking the same question.
 _REPEATABLE_COOKIE = f"{LOCALE_COOKIE}=".encode()
 
@@ -103,7 +104,7 @@ def question_of(scope: Scope) -> tuple[str | bytes, ...] | None:
     cookies: bytes | None = None
     for name, value in scope["headers"]:
         if name == b"cookie":
-            if cookies is not None or any(marker in value for marker in _PERSONAL_COOKIES):
+            if cookies is not None or _PERSONAL_COOKIE in value:
                 return None  # a second Cookie header: which one the route reads is not this key's business
             cookies = value
         elif name == b"accept-language":
@@ -122,7 +123,7 @@ def _not_modified(scope: Scope, etag: str) -> bool:
 async def _send_answer(scope: Scope, send: Send, answer: Answer) -> bool:
     """Send ``answer``; ``False`` (nothing sent) when the file it names is gone."""
     if _not_modified(scope, answer.etag):
-        headers = [(n, v) for n, v in answer.headers if n not in (b"content-length", b"content-type")]
+        headers = [(n, v) for n, v in answer.headers if n not in BODY_HEADERS]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         return True
@@ -182,11 +183,9 @@ class _Recorder:
         if file is None and self.size > MAX_BODY_BYTES:
             return None
         body = b"".join(self.chunks) if file is None else b""
+        etag = validate(self.start, body)
+        assert etag is not None  # a kept answer is a 200
         headers = tuple((bytes(name).lower(), bytes(value)) for name, value in self.start.get("headers", ()))
-        etag = next((value.decode("latin-1") for name, value in headers if name == b"etag"), None)
-        if etag is None:
-            etag = body_etag(body)
-            headers = (*headers, (b"etag", etag.encode()), (b"cache-control", b"no-cache"))
         return Answer(status=self.start["status"], headers=headers, etag=etag, body=body, file=file)
 
 

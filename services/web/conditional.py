@@ -23,6 +23,23 @@ def body_etag(body: bytes) -> str:
     return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
 
 
+#: Headers a 304 answer leaves out: it has no body for them to describe.
+BODY_HEADERS = (b"content-length", b"content-type")
+
+
+def validate(start: dict[str, Any], body: bytes) -> str | None:
+    """The ETag of a 200 answer, given to its start as a digest of ``body`` when the route set none."""
+    if start["status"] != 200:
+        return None
+    headers = MutableScopeHeaders(start)  # type: ignore[arg-type]
+    if "etag" not in headers:
+        headers["etag"] = body_etag(body)
+        if "cache-control" not in headers:
+            # Caches may keep the answer but must ask whether it is still current.
+            headers["cache-control"] = "no-cache"
+    return headers.get("etag")
+
+
 class _Buffer:
     """Holds one answer until its body is complete, then sends it with an ETag (or a 304)."""
 
@@ -62,18 +79,10 @@ class _Buffer:
 
     async def _finish(self, body: bytes) -> None:
         start: Any = self.start
-        headers = MutableScopeHeaders(start)
-        if start["status"] == 200 and "etag" not in headers:
-            headers["etag"] = body_etag(body)
-            if "cache-control" not in headers:
-                # Caches may keep the answer but must ask whether it is still current.
-                headers["cache-control"] = "no-cache"
-        etag = headers.get("etag")
-        if start["status"] == 200 and etag and self.if_none_match and matches(self.if_none_match, etag):
+        etag = validate(start, body)
+        if etag and self.if_none_match and matches(self.if_none_match, etag):
             start["status"] = 304
-            for name in ("content-length", "content-type"):
-                if name in headers:
-                    del headers[name]
+            start["headers"] = [(name, value) for name, value in start["headers"] if name.lower() not in BODY_HEADERS]
             body = b""
         await self.send(start)
         await self.send({"type": "http.response.body", "body": body, "more_body": False})
