@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from catalogue.database import async_engine
 from i18n.locales import CONTENT_LOCALES, Locale, NotALanguageTag, UnsupportedLocale, parse_locale
 from services.accounts import people
+from services.documents.assets import Variant
 from services.documents.cache import document_cache_for
 from services.documents.pipeline import InProcess, Press, document
-from services.documents.rendering import Variant
 from services.editing.image_store import image_files_for
 from services.editing.importing import data_problems, read_catalogue_files
 from services.errors import InvalidCatalogueData, InvalidInput, NotFound

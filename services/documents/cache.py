@@ -12,8 +12,7 @@ from sqlalchemy.orm import aliased
 
 from catalogue.database import for_reading
 from catalogue.packs import PackRender
-from services.documents import rendering
-from services.documents.rendering import ASSET_DIR
+from services.documents.assets import ASSET_DIR
 from services.file_store import FileStore, Promised
 from services.shared_files import DatabaseFiles, database_files
 
@@ -29,6 +28,8 @@ def _assets_fingerprint() -> str:
 
 #: Packages whose version changes how a document is laid out or written.
 _RENDERING_PACKAGES = ("weasyprint", "pydyf", "pyphen", "tinycss2", "cssselect2", "fonttools", "tinyhtml5", "pillow")
+#: The code that drives the renderer, read rather than imported: the web process never loads WeasyPrint.
+_RENDER_CODE = Path(__file__).with_name("rendering.py")
 #: Where the typefaces documents use come from.
 _FONT_DIRECTORIES = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto"))
 
@@ -46,7 +47,7 @@ def _installed_fonts() -> str:
 
 def _renderer_fingerprint() -> str:
     parts = [f"{name} {metadata.version(name)}" for name in _RENDERING_PACKAGES]
-    parts += [_assets_fingerprint(), _installed_fonts(), Path(rendering.__file__).read_text()]
+    parts += [_assets_fingerprint(), _installed_fonts(), _RENDER_CODE.read_text()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

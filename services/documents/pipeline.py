@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalogue import richtext
 from i18n.catalogues import translations
 from i18n.locales import Locale
+from services.documents.assets import Variant
 from services.documents.cache import DocumentCache, document_key
-from services.documents.rendering import Variant, render_pdf
-from services.documents.worker import FAILURE_MEMORY_SECONDS, FailedRecently
+from services.documents.worker import FAILURE_MEMORY_SECONDS, FailedRecently, render_here
 from services.errors import RenderBusy, RenderFailedError
 from services.monitoring import DOCUMENT_CACHE
 
@@ -108,7 +108,7 @@ class InProcess:
         retry: bool = True,
         bounded: bool = False,
     ) -> bytes:
-        return await anyio.to_thread.run_sync(render_pdf, html, dict(images), variant)
+        return await anyio.to_thread.run_sync(render_here, html, dict(images), variant)
 
 
 class Press(msgspec.Struct, frozen=True):

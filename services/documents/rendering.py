@@ -9,14 +9,13 @@ delivered.
 
 import mimetypes
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-ASSET_DIR = Path(__file__).resolve().parent.parent.parent / "pdf_templates" / "assets"
-Variant = Literal["pdfua", "pdfa"]
+from services.documents.assets import ASSET_DIR, Variant
+
 _PDF_VARIANTS: dict[Variant, str] = {"pdfua": "pdf/ua-1", "pdfa": "pdf/a-3b"}
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from services.documents.rendering import Variant, render_pdf
+from services.documents.assets import Variant
 from services.errors import RenderBusy
 from services.monitoring import RENDER_SECONDS, RENDERS, RENDERS_RUNNING, RENDERS_WAITING
 
@@ -43,6 +43,13 @@ class FailedRecently(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"this document failed to render moments ago; it is tried again in {retry_after} seconds")
         self.retry_after = retry_after
+
+
+def render_here(html: str, images: Mapping[str, bytes], variant: Variant) -> bytes:
+    """The document rendered in this process, which loads WeasyPrint the first time."""
+    from services.documents.rendering import render_pdf
+
+    return render_pdf(html, images, variant)
 
 
 def _start_worker(parent: int, niceness: int) -> None:
@@ -177,13 +184,13 @@ class RenderPool:
     async def _run(self, html: str, images: Mapping[str, bytes], variant: Variant, *, retry: bool) -> bytes:
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool(), render_pdf, html, dict(images), variant)
+            return await loop.run_in_executor(self._pool(), render_here, html, dict(images), variant)
         except BrokenProcessPool:
             logger.warning("a rendering process died; starting new ones")
             self.close()
             if not retry:
                 raise
-            return await loop.run_in_executor(self._pool(), render_pdf, html, dict(images), variant)
+            return await loop.run_in_executor(self._pool(), render_here, html, dict(images), variant)
 
     def close(self) -> None:
         if self._executor is not None:

@@ -19,9 +19,9 @@ from services.delegations import pack_jobs
 from services.delegations.local_jobs import LocalJobs
 from services.delegations.queue import QueuedJobs
 from services.delegations.runners import RunnerInstance
+from services.documents.assets import ASSET_DIR
 from services.documents.cache import document_cache_for
 from services.documents.pipeline import Press
-from services.documents.rendering import ASSET_DIR
 from services.documents.worker import RenderPool
 from services.editing import image_store
 from services.errors import CatalogueError, InvalidQuery, NotAuthenticated, NotFound, RenderFailedError

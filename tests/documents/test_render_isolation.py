@@ -2,6 +2,8 @@
 
 import asyncio
 import os
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,10 +13,12 @@ import httpx
 import pytest
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 
-from services.documents.rendering import RefusedFetchError, Variant
+from services.documents.assets import Variant
+from services.documents.rendering import RefusedFetchError
 from services.documents.worker import FAILURE_MEMORY_SECONDS, RENDER_NICENESS, FailedRecently, RenderPool
 from services.errors import RenderBusy
 from services.monitoring import RENDERS
+from services.settings import PROJECT_ROOT
 from tests.support.databases import Client
 from tests.support.pdf import read_pdf
 from tests.support.serving import Server, environment_with
@@ -37,6 +41,15 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def test_the_web_process_never_loads_the_renderer() -> None:
+    # WeasyPrint takes a second to load and is only needed where documents are rendered.
+    probe = "import sys, services.cli, services.web.app; print('weasyprint' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert loaded.stdout.strip() == "False", loaded.stderr
 
 
 def test_rendering_processes_run_at_a_lower_priority() -> None:

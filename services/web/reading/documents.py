@@ -11,8 +11,8 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import File
 
 from i18n.locales import CONTENT_LOCALES
+from services.documents.assets import Variant
 from services.documents.pipeline import document
-from services.documents.rendering import Variant
 from services.reading.brochures import BROCHURE, brochure_for, lay_out
 from services.web.answers import keep_file, kept
 from services.web.dependencies import Session
