@@ -50,7 +50,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 test: test-setup lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 # The inner loop: lint, types, and the tests that need neither PostgreSQL nor Chromium nor long waits.
 check: setup lint typecheck

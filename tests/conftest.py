@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher, profiles
 
+from services.accounts import accounts
 from tests.support.accounts import Mailbox
 from tests.support.databases import BACKENDS, Client, EmptyDatabase, SeededDatabases, TemplateDatabases, make_client
 
@@ -17,6 +19,12 @@ def empty_database() -> Iterator[EmptyDatabase]:
     factory = EmptyDatabase()
     yield factory
     factory.drop_all()
+
+
+def pytest_configure() -> None:
+    """Passwords hashed in this process with Argon2id's cheapest parameters: the suite signs in thousands of
+    times, each 0.17 s of CPU with the product's. Processes the tests start keep the product's parameters."""
+    accounts.PASSWORDS = accounts.Passwords(PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,9 +64,11 @@ def template_databases(empty_database: EmptyDatabase, tmp_path_factory: pytest.T
 
 
 @pytest.fixture
-def fresh_url(backend: str, template_databases: TemplateDatabases, tmp_path: Path) -> str:
+def fresh_url(backend: str, template_databases: TemplateDatabases, tmp_path: Path) -> Iterator[str]:
     """A seeded database of ``backend`` of the test's own, which it may change."""
-    return template_databases.clone(backend, tmp_path)
+    url = template_databases.clone(backend, tmp_path)
+    yield url
+    template_databases.empty_database.release(url)
 
 
 @pytest.fixture

@@ -23,10 +23,32 @@ from services import audit
 from services.errors import InvalidInput, LinkInvalid, LoginFailed, LoginThrottled, NotFound
 from services.transaction import use_case
 
+
+class Passwords:
+    """Argon2id hashing with one set of parameters."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self.hasher = hasher
+        # Compared against when the account does not exist, so that both answers take as long.
+        self.unusable = hasher.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def matches(self, stored: str | None, password: str) -> bool:
+        """Whether ``password`` is the one ``stored`` was made from; never for a missing or unreadable hash."""
+        try:
+            return self.hasher.verify(stored or self.unusable, password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def outdated(self, stored: str) -> bool:
+        """Whether ``stored`` was made with other parameters than these."""
+        return self.hasher.check_needs_rehash(stored)
+
+
 #: Argon2id with the library's defaults (RFC 9106's second recommended option).
-PASSWORDS = PasswordHasher()
-#: Compared against when the account does not exist, so that both answers take as long.
-_UNUSABLE_HASH = PASSWORDS.hash(secrets.token_urlsafe(16))
+PASSWORDS = Passwords(PasswordHasher())
 SESSION_LIFETIME = dt.timedelta(hours=12)
 LINK_LIFETIMES = {"invitation": dt.timedelta(days=7), "reset": dt.timedelta(hours=1)}
 FAILURE_WINDOW = dt.timedelta(minutes=15)
@@ -89,13 +111,7 @@ async def hash_password(password: str) -> str:
 
 
 async def _password_matches(stored: str | None, password: str) -> bool:
-    def verify() -> bool:
-        try:
-            return PASSWORDS.verify(stored or _UNUSABLE_HASH, password) and stored is not None
-        except (VerificationError, InvalidHashError):
-            return False
-
-    return await anyio.to_thread.run_sync(verify)
+    return await anyio.to_thread.run_sync(PASSWORDS.matches, stored, password)
 
 
 async def create_user(
@@ -277,7 +293,7 @@ async def authenticate(session: AsyncSession, email: str, password: str, client:
         raise LoginFailed
     assert user is not None
     await session.execute(delete(LoginFailure).where(LoginFailure.account == account))
-    if PASSWORDS.check_needs_rehash(user.password_hash or ""):
+    if PASSWORDS.outdated(user.password_hash or ""):
         user.password_hash = await hash_password(password)
     return user
 

@@ -275,6 +275,12 @@ def test_the_first_administrator_is_made_on_the_command_line(fresh_url: str, tmp
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+    async def stored_hash(session: AsyncSession) -> str | None:
+        return await session.scalar(select(UserAccount.password_hash).where(UserAccount.email == "root@example.org"))
+
+    # Outside the suite's own process passwords get the product's parameters, not the suite's cheap ones.
+    assert (_in_session(fresh_url, stored_hash) or "").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     with make_client(fresh_url, tmp_path) as client:
         signed = client.post("/api/v1/session", json={"email": "root@example.org", "password": "a long enough secret"})
         assert signed.status_code == 201 and signed.json()["account"]["role"] == "administrator"
