@@ -25,16 +25,28 @@ class EditableTexts(Protocol):
     texts: list[Any]
 
 
+#: One stored value of a localised field as plain columns: field, locale, text, state, whether it is
+#: the source, and the fingerprint of the source it was translated from.
+TextColumns = tuple[str, str, str, str, bool, str | None]
+
+
 def fields_of(rows: Iterable[TextRow]) -> dict[str, LocalisedText]:
     """Every localised field stored in ``rows``, by field name."""
+    return fields_from(
+        (row.field, row.locale, row.text, row.state, row.is_source, row.source_fingerprint) for row in rows
+    )
+
+
+def fields_from(columns: Iterable[TextColumns]) -> dict[str, LocalisedText]:
+    """Every localised field in ``columns`` (as :data:`TextColumns`), by field name."""
     values: dict[str, dict[str, LocalisedValue]] = defaultdict(dict)
     sources: dict[str, str] = {}
-    for row in rows:
-        values[row.field][row.locale] = LocalisedValue(
-            text=row.text, state=TranslationState(row.state), source_fingerprint=row.source_fingerprint
+    for field, locale, text, state, is_source, source_fingerprint in columns:
+        values[field][locale] = LocalisedValue(
+            text=text, state=TranslationState(state), source_fingerprint=source_fingerprint
         )
-        if row.is_source:
-            sources[row.field] = row.locale
+        if is_source:
+            sources[field] = locale
     return {field: LocalisedText(source_locale=sources[field], values=by_locale) for field, by_locale in values.items()}
 
 

@@ -90,11 +90,16 @@ def solution_ref(solution: t.Solution, locale: Locale) -> v.SolutionRef:
 class SolutionFacts(Protocol):
     """The columns of a solution a summary shows: a stored solution, or a row loaded with exactly these."""
 
-    slug: str
-    maturity: str
-    sdgs: list[int]
-    markets: list[str]
-    is_demo: bool
+    @property
+    def slug(self) -> str: ...
+    @property
+    def maturity(self) -> str: ...
+    @property
+    def sdgs(self) -> list[int]: ...
+    @property
+    def markets(self) -> list[str]: ...
+    @property
+    def is_demo(self) -> bool: ...
 
 
 def summary_of_solution(
