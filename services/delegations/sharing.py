@@ -9,15 +9,16 @@ from pathlib import Path
 
 import msgspec
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from catalogue.database import for_reading
 from catalogue.delegations import Delegation
 from catalogue.packs import PackDownload, ShareLink
 from i18n.locales import Locale
 from services import audit
 from services.accounts.accounts import Actor, digest, new_secret
 from services.delegations import delegations, pack_freshness
+from services.delegations.download_counts import DownloadCounts
 from services.delegations.pack_service import PACK
 from services.documents.pipeline import Press, document
 from services.errors import InvalidInput, NotFound
@@ -135,7 +136,7 @@ async def opened(session: AsyncSession, secret: str, now: dt.datetime) -> tuple[
 
 @use_case
 async def shared_pack(
-    session: AsyncSession, secret: str, locale: Locale, press: Press, now: dt.datetime
+    session: AsyncSession, secret: str, locale: Locale, press: Press, counts: DownloadCounts, now: dt.datetime
 ) -> tuple[Path, bool]:
     """The pack file the link ``secret`` gives in ``locale``, counted as a download, and whether to offer it as one.
 
@@ -148,46 +149,25 @@ async def shared_pack(
     path = await press.cache.fetch(generated.document_key) if generated and generated.document_key else None
     if path is None:
         path = (await document(session, PACK, delegation.id, locale, "pdfua", press)).path
-    await count_download(session, delegation.id, locale, now)
+    counts.add(delegation.id, locale, now.date())
     return path, link.allow_download
 
 
 @use_case
-async def count_download(session: AsyncSession, delegation_id: int, language: str, now: dt.datetime) -> None:
-    """One more opening of the pack in ``language`` today. Commits.
-
-    ``session`` may have read in a transaction that only reads (a download): it is ended first, so
-    that the count begins a transaction of its own, which waits for the write lock when it is busy.
-    """
-    await session.commit()
-    day = now.date()
-    for _attempt in range(3):
-        bumped = await session.execute(
-            update(PackDownload)
-            .where(
-                PackDownload.delegation_id == delegation_id, PackDownload.language == language, PackDownload.day == day
-            )
-            .values(count=PackDownload.count + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if bumped.rowcount == 1:  # type: ignore[attr-defined]
-            await session.commit()
-            return
-        session.add(PackDownload(delegation_id=delegation_id, language=language, day=day, count=1))
-        try:
-            await session.commit()
-            return
-        except IntegrityError:
-            # Another download created today's row first: count on it.
-            await session.rollback()
-
-
-async def downloads(session: AsyncSession, actor: Actor, delegation_id: int, now: dt.datetime) -> list[DownloadCount]:
-    """How often the delegation's pack was opened, per language and day."""
+async def downloads(
+    session: AsyncSession, actor: Actor, delegation_id: int, counts: DownloadCounts, now: dt.datetime
+) -> list[DownloadCount]:
+    """How often the delegation's pack was opened, per language and day: this process's ``counts`` are
+    written first; those of other processes show once they have written theirs."""
     delegation = await delegations.load(session, actor, delegation_id, now)
-    rows = await session.scalars(
-        select(PackDownload)
-        .where(PackDownload.delegation_id == delegation.id)
-        .order_by(PackDownload.day, PackDownload.language)
-    )
-    return [DownloadCount(language=row.language, day=row.day, count=row.count) for row in rows]
+    await counts.write()
+    # Read on a connection of its own: the session's transaction may have begun before the write.
+    engine = session.bind
+    assert isinstance(engine, AsyncEngine)
+    async with for_reading(engine).connect() as connection:
+        rows = await connection.execute(
+            select(PackDownload.language, PackDownload.day, PackDownload.count)
+            .where(PackDownload.delegation_id == delegation.id)
+            .order_by(PackDownload.day, PackDownload.language)
+        )
+        return [DownloadCount(language=language, day=day, count=count) for language, day, count in rows]

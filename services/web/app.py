@@ -16,6 +16,7 @@ from catalogue.database import async_engine, for_reading
 from catalogue.revision import RevisionReader
 from services.accounts.mail import Mailer
 from services.delegations import pack_jobs
+from services.delegations.download_counts import DownloadCounts
 from services.delegations.local_jobs import LocalJobs
 from services.delegations.queue import QueuedJobs
 from services.delegations.runners import RunnerInstance
@@ -94,6 +95,7 @@ def create_app(settings: Settings) -> Litestar:
     revision = RevisionReader(settings.database_url)
     document_cache = document_cache_for(engine, settings.data_dir / "documents", settings.document_cache_bytes)
     press = Press(document_cache, render_pool, settings.base_url)
+    download_counts = DownloadCounts(pack_jobs.session_factory(engine))
     jobs: QueuedJobs | LocalJobs
     if settings.queue_url:
         jobs = QueuedJobs(settings, pack_jobs.session_factory(engine))
@@ -169,10 +171,11 @@ def create_app(settings: Settings) -> Litestar:
                 "mailer": Mailer(settings.smtp_url, settings.mail_from),
                 "answers": Answers(settings.answer_cache_bytes),
                 "revision": revision,
+                "download_counts": download_counts,
             }
         ),
-        on_startup=[jobs.start],
-        on_shutdown=[jobs.close, engine.dispose, probe.close, render_pool.close, revision.close],
+        on_startup=[jobs.start, download_counts.start],
+        on_shutdown=[jobs.close, download_counts.close, engine.dispose, probe.close, render_pool.close, revision.close],
         debug=settings.debug,
     )
     # Before routing, so that every GET route answers HEAD as well.

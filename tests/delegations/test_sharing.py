@@ -3,15 +3,20 @@
 import asyncio
 import datetime as dt
 import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
-from sqlalchemy import update
+from sqlalchemy import make_url, text, update
 
-from catalogue.database import async_engine
+from catalogue.database import async_engine, is_sqlite, sync_engine
 from catalogue.packs import ShareLink
 from tests.support.accounts import snapshot
-from tests.support.databases import Client
+from tests.support.databases import Client, make_client
 from tests.support.delegations import BUSAN, ROOT, create_delegation, put_pack, suggested_pack
 from tests.support.editing import Desk
 
@@ -91,3 +96,48 @@ def test_only_the_delegations_adviser_shares_it(desk: Desk) -> None:
         assert desk(actor, "POST", f"{ROOT}/{delegation['id']}/share-links", {"days": 7}).status_code == status
     assert desk("adviser", "POST", f"{ROOT}/{delegation['id']}/share-links", {"days": 400}).status_code in {400, 422}
     assert snapshot(desk.url) == before
+
+
+@contextmanager
+def _count_table_locked(url: str) -> Iterator[None]:
+    """Another connection holding the lock a write of the download counts needs, for as long as the block runs."""
+    holder: sqlite3.Connection | psycopg.Connection[Any]
+    if is_sqlite(url):
+        holder = sqlite3.connect(make_url(url).database or "", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+    else:
+        holder = psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+        holder.execute("LOCK TABLE pack_download IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def test_a_download_waits_for_no_writer_and_is_counted_once_the_writer_is_done(desk: Desk, fresh_url: str) -> None:
+    delegation, path, _ = _shared(desk)
+    desk.client.cookies.clear()
+    assert desk.client.get(f"{path}/pack.pdf?lang=en").status_code == 200  # the pack is made
+    with _count_table_locked(fresh_url):
+        for _ in range(3):
+            pdf = desk.client.get(f"{path}/pack.pdf?lang=en")
+            assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    counts = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/downloads").json()
+    assert [(c["language"], c["count"]) for c in counts] == [("en", 4)]
+
+
+def test_counts_not_yet_written_are_written_when_the_app_stops(fresh_url: str, tmp_path: Path) -> None:
+    with make_client(fresh_url, tmp_path / "data") as client:
+        desk = Desk(client, fresh_url)
+        _, path, _ = _shared(desk)
+        client.cookies.clear()
+        for _ in range(2):
+            assert client.get(f"{path}/pack.pdf?lang=ko").status_code == 200
+    engine = sync_engine(fresh_url)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT language, count FROM pack_download")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in stored] == [("ko", 2)]

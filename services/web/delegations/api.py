@@ -192,10 +192,11 @@ class DelegationsApi(Controller):
 
     @get("/{delegation_id:int}/downloads", summary="How often the pack was opened")
     async def downloads(
-        self, db_session: Session, actor: SignedIn, delegation_id: FromPath[int]
+        self, request: Request[Any, Any, Any], db_session: Session, actor: SignedIn, delegation_id: FromPath[int]
     ) -> Response[list[sharing.DownloadCount]]:
         """Openings per language and day; nothing about who opened it."""
-        return Response(await sharing.downloads(db_session, actor, delegation_id, now()), headers=NO_STORE)
+        counts = request.app.state.download_counts
+        return Response(await sharing.downloads(db_session, actor, delegation_id, counts, now()), headers=NO_STORE)
 
     @get("/{delegation_id:int}/pack/readiness", summary="Whether each language of the pack is ready")
     async def readiness(

@@ -412,7 +412,7 @@ async def _generations(
         freshness={entry.language: entry for entry in await pack_freshness.freshness(
             db_session, actor, delegation_id, content_locale(request), now())},
         links=await sharing.links(db_session, actor, delegation_id, now()),
-        downloads=await sharing.downloads(db_session, actor, delegation_id, now()),
+        downloads=await sharing.downloads(db_session, actor, delegation_id, request.app.state.download_counts, now()),
         problems=problems or [],
         max_days=sharing.MAX_DAYS,
     )  # fmt: skip

@@ -47,7 +47,8 @@ async def shared_pack(
     lang: Annotated[str, QueryParameter(max_length=35)],
 ) -> File:
     lang = named_locale(lang)
-    path, download = await sharing.shared_pack(db_session, secret, lang, request.app.state.press, now())
+    state = request.app.state
+    path, download = await sharing.shared_pack(db_session, secret, lang, state.press, state.download_counts, now())
     disposition = "attachment" if download else "inline"
     return File(
         path=path,
