@@ -33,6 +33,7 @@ class Passwords:
         self.unusable = hasher.hash(secrets.token_urlsafe(16))
 
     def hash(self, password: str) -> str:
+        """A new hash of ``password``, with a salt of its own."""
         return self.hasher.hash(password)
 
     def matches(self, stored: str | None, password: str) -> bool:

@@ -32,24 +32,31 @@ Key = tuple[int, str, dt.date]
 class DownloadCounts:
     """The downloads counted since the last write, and the task that writes them."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], every: float = WRITE_EVERY) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], every: float | None = None) -> None:
         self.sessions = sessions
-        self.every = every
+        self.every = WRITE_EVERY if every is None else every
         self.pending: Counter[Key] = Counter()
         self._writer: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._writes: set[asyncio.Task[None]] = set()
 
     def add(self, delegation_id: int, language: str, day: dt.date) -> None:
+        """One more download of a delegation's pack in ``language`` on ``day``."""
         self.pending[delegation_id, language, day] += 1
 
     async def start(self) -> None:
+        """Write the counts every ``every`` seconds, in the background."""
         self._writer = asyncio.create_task(self._writing(), name="download-counts")
 
     async def close(self) -> None:
+        """Stop writing in the background and write what is left."""
         if self._writer is not None:
-            self._writer.cancel()
+            # Under the lock no write is under way: the task is stopped while it waits, never mid-write.
+            async with self._lock:
+                self._writer.cancel()
             await asyncio.gather(self._writer, return_exceptions=True)
             self._writer = None
+        await asyncio.gather(*self._writes, return_exceptions=True)
         try:
             await self.write()
         except Exception:
@@ -64,17 +71,27 @@ class DownloadCounts:
                 logger.warning("pack downloads could not be counted yet: %r", error)
 
     async def write(self) -> None:
-        """Add the counts taken so far to the database; on failure they stay for the next write."""
+        """Add the counts taken so far to the database; on failure they stay for the next write.
+
+        A write goes on when the one who asked for it stops waiting: a transaction cut short might
+        have committed, and its counts would be added again.
+        """
         async with self._lock:
             if not self.pending:
                 return
             taken, self.pending = self.pending, Counter()
-            try:
-                async with self.sessions() as session, session.begin():
-                    await _add(session, taken)
-            except BaseException:
-                self.pending.update(taken)
-                raise
+            write = asyncio.ensure_future(self._write(taken))
+            self._writes.add(write)
+            write.add_done_callback(self._writes.discard)
+            await asyncio.shield(write)
+
+    async def _write(self, taken: Counter[Key]) -> None:
+        try:
+            async with self.sessions() as session, session.begin():
+                await _add(session, taken)
+        except Exception:
+            self.pending.update(taken)
+            raise
 
 
 async def _add(session: AsyncSession, counts: Counter[Key]) -> None:

@@ -5,13 +5,13 @@ language and day, with nothing about who downloaded.
 """
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import msgspec
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalogue.database import for_reading
 from catalogue.delegations import Delegation
 from catalogue.packs import PackDownload, ShareLink
 from i18n.locales import Locale
@@ -23,6 +23,8 @@ from services.delegations.pack_service import PACK
 from services.documents.pipeline import Press, document
 from services.errors import InvalidInput, NotFound
 from services.transaction import use_case
+
+logger = logging.getLogger(__name__)
 
 MAX_DAYS = 90
 
@@ -157,17 +159,21 @@ async def shared_pack(
 async def downloads(
     session: AsyncSession, actor: Actor, delegation_id: int, counts: DownloadCounts, now: dt.datetime
 ) -> list[DownloadCount]:
-    """How often the delegation's pack was opened, per language and day: this process's ``counts`` are
-    written first; those of other processes show once they have written theirs."""
+    """How often the delegation's pack was opened, per language and day; those of other processes show
+    once they have written their ``counts``.
+
+    Ends the session's transaction (nothing is pending in it when counts are shown): on SQLite it may
+    hold the write lock the counts of this process need, and a new one sees them once written.
+    """
     delegation = await delegations.load(session, actor, delegation_id, now)
-    await counts.write()
-    # Read on a connection of its own: the session's transaction may have begun before the write.
-    engine = session.bind
-    assert isinstance(engine, AsyncEngine)
-    async with for_reading(engine).connect() as connection:
-        rows = await connection.execute(
-            select(PackDownload.language, PackDownload.day, PackDownload.count)
-            .where(PackDownload.delegation_id == delegation.id)
-            .order_by(PackDownload.day, PackDownload.language)
-        )
-        return [DownloadCount(language=language, day=day, count=count) for language, day, count in rows]
+    await session.commit()
+    try:
+        await counts.write()
+    except Exception as error:  # noqa: BLE001 - shown as stored so far; the next write tries again
+        logger.warning("pack downloads could not be counted yet: %r", error)
+    rows = await session.execute(
+        select(PackDownload.language, PackDownload.day, PackDownload.count)
+        .where(PackDownload.delegation_id == delegation.id)
+        .order_by(PackDownload.day, PackDownload.language)
+    )
+    return [DownloadCount(language=language, day=day, count=count) for language, day, count in rows]

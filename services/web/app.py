@@ -175,7 +175,7 @@ def create_app(settings: Settings) -> Litestar:
             }
         ),
         on_startup=[jobs.start, download_counts.start],
-        on_shutdown=[jobs.close, download_counts.close, engine.dispose, probe.close, render_pool.close, revision.close],
+        on_shutdown=[download_counts.close, jobs.close, engine.dispose, probe.close, render_pool.close, revision.close],
         debug=settings.debug,
     )
     # Before routing, so that every GET route answers HEAD as well.

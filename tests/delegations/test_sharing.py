@@ -15,7 +15,8 @@ from sqlalchemy import make_url, text, update
 
 from catalogue.database import async_engine, is_sqlite, sync_engine
 from catalogue.packs import ShareLink
-from tests.support.accounts import snapshot
+from services.delegations import download_counts
+from tests.support.accounts import page_token, sign_in, snapshot
 from tests.support.databases import Client, make_client
 from tests.support.delegations import BUSAN, ROOT, create_delegation, put_pack, suggested_pack
 from tests.support.editing import Desk
@@ -127,7 +128,26 @@ def test_a_download_waits_for_no_writer_and_is_counted_once_the_writer_is_done(d
     assert [(c["language"], c["count"]) for c in counts] == [("en", 4)]
 
 
-def test_counts_not_yet_written_are_written_when_the_app_stops(fresh_url: str, tmp_path: Path) -> None:
+def test_a_refused_share_form_shows_the_counts_at_once(desk: Desk) -> None:
+    # The form's session holds the SQLite write lock when the page shows the counts this process must write first.
+    delegation, path, _ = _shared(desk)
+    desk.client.cookies.clear()
+    assert desk.client.get(f"{path}/pack.pdf?lang=en").status_code == 200
+    sign_in(desk.client, "adviser")
+    page = desk.client.get(f"/delegations/{delegation['id']}/generations")
+    assert desk.client.get(f"{path}/pack.pdf?lang=en").status_code == 200
+    answer = desk.client.post(
+        f"/delegations/{delegation['id']}/share", data={"_csrf": page_token(page.text), "days": "abc"}
+    )
+    assert answer.status_code == 422, answer.text
+    counts = desk("adviser", "GET", f"{ROOT}/{delegation['id']}/downloads").json()
+    assert [(c["language"], c["count"]) for c in counts] == [("en", 2)]
+
+
+def test_counts_not_yet_written_are_written_when_the_app_stops(
+    fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(download_counts, "WRITE_EVERY", 3600.0)  # nothing is written before the app stops
     with make_client(fresh_url, tmp_path / "data") as client:
         desk = Desk(client, fresh_url)
         _, path, _ = _shared(desk)

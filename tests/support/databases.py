@@ -2,6 +2,7 @@
 copied from a seeded template; and a test client of the application serving one."""
 
 import asyncio
+import functools
 import os
 import shutil
 import uuid
@@ -67,7 +68,11 @@ class EmptyDatabase:
         name = make_url(url).database or ""
         if name in self.created:
             self.created.remove(name)
-            self.beside.submit(self._drop, [name])
+            self.beside.submit(self._drop, [name]).add_done_callback(functools.partial(self._dropped, name))
+
+    def _dropped(self, name: str, dropped: Future[None]) -> None:
+        if dropped.exception() is not None:
+            self.created.append(name)  # tried again at the end
 
     def drop_all(self) -> None:
         self.beside.shutdown(wait=True)
@@ -142,7 +147,11 @@ class TemplateDatabases(SeededDatabases):
             path = directory / f"clone-{uuid.uuid4().hex[:8]}.sqlite3"
             shutil.copyfile(make_url(template).database or "", path)
             return f"sqlite:///{path}"
-        copy = self.ahead.result() if self.ahead is not None else self._copy(template)
+        ahead, self.ahead = self.ahead, None
+        try:
+            copy = ahead.result() if ahead is not None else self._copy(template)
+        except psycopg.Error:
+            copy = self._copy(template)  # the copy made ahead failed: this one says why, if it fails too
         self.ahead = self.empty_database.beside.submit(self._copy, template)
         return copy
 
