@@ -61,6 +61,15 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
+def _postgres_settings(dbapi_connection: Any, _record: object) -> None:
+    # The catalogue's queries are short: compiling one to machine code (JIT) costs more than it saves,
+    # up to 150 ms on a ranking over a national catalogue whose estimated cost passes the threshold.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET jit = off")
+    cursor.close()
+    dbapi_connection.commit()
+
+
 def sync_engine(url: str) -> Engine:
     """A blocking engine, for migrations and command-line work."""
     engine = create_engine(_driver_url(url, asynchronous=False))
@@ -85,6 +94,8 @@ def async_engine(url: str, **options: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "connect", _sqlite_transactions)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    else:
+        event.listen(engine.sync_engine, "connect", _postgres_settings)
     return engine
 
 

@@ -7,6 +7,7 @@ readable in the delegation's languages, for serving its country (solutions), for
 """
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,15 +28,13 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.selectable import Subquery
 
 from catalogue import tables as t
 from catalogue.delegations import Delegation
 from catalogue.folding import fold
 from catalogue.localised import PUBLIC_STATES, LocalisedText, resolve
-from catalogue.tables import TextRow
-from catalogue.texts import fields_of
+from catalogue.texts import TextColumns, fields_from
 from catalogue.vocabulary import Verification
 from i18n import formatting
 from i18n.catalogues import translations
@@ -93,8 +92,8 @@ class _Ranker:
         self._ = translations(locale).gettext
         self.ngettext = translations(locale).ngettext
 
-    def relevance(self, theme_slugs: Iterable[str], texts: Iterable[TextRow]) -> tuple[float, list[Reason]]:
-        """Score and reasons from shared themes and matched challenge terms in ``texts``; zero means not relevant."""
+    def relevance(self, theme_slugs: Iterable[str], folded: Iterable[str]) -> tuple[float, list[Reason]]:
+        """Score and reasons from shared themes and challenge terms matched in ``folded`` texts; zero: not relevant."""
         _ = self._
         shared = [slug for slug in dict.fromkeys(theme_slugs) if slug in self.delegation.themes]
         reasons = [
@@ -102,7 +101,7 @@ class _Ranker:
             for slug in shared
         ]
         # Each text is stored folded; a term (a word, without spaces) never spans two of them.
-        searched = " ".join(row.folded for row in texts)
+        searched = " ".join(folded)
         matched = [term for term in self.terms if term in searched][:MAX_TERMS]
         reasons += [
             Reason(kind="challenge", value=term, text=_("mentions “%(term)s”") % {"term": term}) for term in matched
@@ -158,26 +157,35 @@ class _Best(msgspec.Struct, frozen=True):
     #: What the kind adds to the score, times 2.
     extra: ColumnElement[int]
     conditions: tuple[ColumnElement[bool], ...] = ()
+    #: ``(owner_id, n)`` counts that ``extra`` reads, each made in one pass and joined rather than looked up per entry.
+    counts: tuple[Subquery, ...] = ()
 
     async def ids(self, session: AsyncSession, ranker: "_Ranker", limit: int) -> list[int]:
         dialect = session.bind.dialect.name
         delegation = ranker.delegation
         owner = self.texts.owner_id
         themes = _counted(self.themes.where(t.Theme.slug.in_(delegation.themes)))
-        # Looked up per candidate through the (owner, field, locale) key rather than by reading every title.
-        readable = (
-            select(func.count())
+        # The titles in the delegation's languages, counted per entry in one pass rather than looked up per entry.
+        titles = (
+            select(owner.label("owner_id"), func.count().label("n"))
             .where(
-                owner == self.model.id,
                 self.texts.field == self.title_field,
                 self.texts.locale.in_(delegation.languages),
                 self.texts.state.in_(_PUBLIC),
             )
-            .correlate(self.model)
-            .scalar_subquery()
+            .group_by(owner)
+            .subquery()
         )
+        readable: ColumnElement[int] = func.coalesce(titles.c.n, 0)
         shared: ColumnElement[int] = func.coalesce(themes.c.n, 0)
-        query = select(self.model.id).outerjoin(themes, themes.c.owner_id == self.model.id).where(*self.conditions)
+        query = (
+            select(self.model.id)
+            .outerjoin(themes, themes.c.owner_id == self.model.id)
+            .outerjoin(titles, titles.c.owner_id == self.model.id)
+            .where(*self.conditions)
+        )
+        for count in self.counts:
+            query = query.outerjoin(count, count.c.owner_id == self.model.id)
         matched: ColumnElement[int] = literal(0)
         if ranker.terms:
             hits = union_all(*(
@@ -217,12 +225,13 @@ def _best_solutions(delegation: Delegation) -> _Best:
 
 
 def _best_cases() -> _Best:
-    sourced = (
-        select(func.count())
-        .where(t.Outcome.case_id == t.CaseResult.id, t.Outcome.verification.in_(_SOURCED))
-        .correlate(t.CaseResult)
-        .scalar_subquery()
+    outcomes = (
+        select(t.Outcome.case_id.label("owner_id"), func.count().label("n"))
+        .where(t.Outcome.verification.in_(_SOURCED))
+        .group_by(t.Outcome.case_id)
+        .subquery()
     )
+    sourced = func.coalesce(outcomes.c.n, 0)
     return _Best(
         model=t.CaseResult,
         texts=t.CaseText,
@@ -234,6 +243,7 @@ def _best_cases() -> _Best:
         # Half a point for each sourced result, at most three.
         extra=case((sourced > 3, 3), else_=sourced),
         conditions=(t.CaseResult.is_published.is_(True),),
+        counts=(outcomes,),
     )
 
 
@@ -269,82 +279,108 @@ async def suggest(session: AsyncSession, delegation: Delegation, locale: Locale,
     )
 
 
+async def _entries_texts(
+    session: AsyncSession, texts: Any, ids: list[int]
+) -> tuple[dict[int, list[TextColumns]], dict[int, list[str]]]:
+    """The texts of entries ``ids``: as plain columns per entry, and their folded forms per entry."""
+    columns: dict[int, list[TextColumns]] = defaultdict(list)
+    folded: dict[int, list[str]] = defaultdict(list)
+    for owner, field, locale, text, state, is_source, source_print, folded_text in await session.execute(
+        select(texts.owner_id, texts.field, texts.locale, texts.text, texts.state, texts.is_source,
+               texts.source_fingerprint, texts.folded)
+        .where(texts.owner_id.in_(ids))
+    ):  # fmt: skip
+        columns[owner].append((field, locale, text, state, is_source, source_print))
+        folded[owner].append(folded_text)
+    return columns, folded
+
+
+async def _themes(session: AsyncSession, themes: Select[tuple[int, str]], ids: list[int]) -> dict[int, list[str]]:
+    """The theme slugs of entries ``ids`` from ``(owner, theme slug)`` rows, in the themes' order."""
+    found: dict[int, list[str]] = defaultdict(list)
+    owner = themes.selected_columns[0]
+    for entry_id, slug in await session.execute(themes.where(owner.in_(ids)).order_by(t.Theme.position, t.Theme.id)):
+        found[entry_id].append(slug)
+    return found
+
+
 async def _solutions(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Suggestion]:
     delegation, _ = ranker.delegation, ranker._
+    best = _best_solutions(delegation)
+    ids = await best.ids(session, ranker, limit)
+    texts, folded = await _entries_texts(session, t.SolutionText, ids)
+    themes = await _themes(session, best.themes, ids)
     found = []
-    best = await _best_solutions(delegation).ids(session, ranker, limit)
-    for solution in await session.scalars(
-        select(t.Solution)
-        .where(t.Solution.id.in_(best))
-        .options(selectinload(t.Solution.texts), selectinload(t.Solution.themes))
+    for solution_id, slug, markets in await session.execute(
+        select(t.Solution.id, t.Solution.slug, t.Solution.markets).where(t.Solution.id.in_(ids))
     ):
-        fields = fields_of(solution.texts)
-        score, reasons = ranker.relevance((theme.slug for theme in solution.themes), solution.texts)
+        fields = fields_from(texts[solution_id])
+        score, reasons = ranker.relevance(themes[solution_id], folded[solution_id])
         bonus, readable = ranker.languages(fields["title"])
         score, reasons = score + bonus, reasons + readable
-        if delegation.country in solution.markets:
+        if delegation.country in markets:
             score += MARKET_WEIGHT
             country = formatting.country(delegation.country, ranker.locale)
             reasons.append(
                 Reason(kind="market", value=delegation.country, text=_("serves %(country)s") % {"country": country})
             )
-        found.append(ranker.suggestion(solution.slug, fields["title"], score, reasons))
+        found.append(ranker.suggestion(slug, fields["title"], score, reasons))
     return found
 
 
 async def _cases(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Suggestion]:
+    best = _best_cases()
+    ids = await best.ids(session, ranker, limit)
+    texts, folded = await _entries_texts(session, t.CaseText, ids)
+    themes = await _themes(session, best.themes, ids)
+    counted = await session.execute(
+        select(t.Outcome.case_id, func.count())
+        .where(t.Outcome.case_id.in_(ids), t.Outcome.verification.in_(_SOURCED))
+        .group_by(t.Outcome.case_id)
+    )
+    sourced_counts = dict(counted.tuples().all())
     found = []
-    best = await _best_cases().ids(session, ranker, limit)
-    for entry in await session.scalars(
-        select(t.CaseResult)
-        .where(t.CaseResult.id.in_(best))
-        .options(
-            selectinload(t.CaseResult.texts),
-            selectinload(t.CaseResult.outcomes),
-            selectinload(t.CaseResult.solutions).selectinload(t.Solution.themes),
-        )
+    for case_id, slug in await session.execute(
+        select(t.CaseResult.id, t.CaseResult.slug).where(t.CaseResult.id.in_(ids))
     ):
-        fields = fields_of(entry.texts)
-        case_themes = (theme.slug for solution in entry.solutions for theme in solution.themes)
-        score, reasons = ranker.relevance(case_themes, entry.texts)
+        fields = fields_from(texts[case_id])
+        score, reasons = ranker.relevance(themes[case_id], folded[case_id])
         bonus, readable = ranker.languages(fields["title"])
         score, reasons = score + bonus, reasons + readable
-        sourced = sum(outcome.verification in _SOURCED for outcome in entry.outcomes)
+        sourced = sourced_counts.get(case_id, 0)
         if sourced:
             score += min(sourced, 3) * 0.5
             text = ranker.ngettext("%(num)d sourced result", "%(num)d sourced results", sourced) % {"num": sourced}
             reasons.append(Reason(kind="results", value=str(sourced), text=text))
-        found.append(ranker.suggestion(entry.slug, fields["title"], score, reasons))
+        found.append(ranker.suggestion(slug, fields["title"], score, reasons))
     return found
 
 
 async def _sites(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Suggestion]:
     delegation, _ = ranker.delegation, ranker._
+    best = _best_sites(delegation)
+    ids = await best.ids(session, ranker, limit)
+    texts, folded = await _entries_texts(session, t.VisitSiteText, ids)
+    themes = await _themes(session, best.themes, ids)
     found = []
-    best = await _best_sites(delegation).ids(session, ranker, limit)
-    for site in await session.scalars(
-        select(t.VisitSite)
-        .where(t.VisitSite.id.in_(best))
-        .options(
-            selectinload(t.VisitSite.texts),
-            selectinload(t.VisitSite.cases).selectinload(t.CaseResult.solutions).selectinload(t.Solution.themes),
-        )
+    site = t.VisitSite
+    for site_id, slug, tour_languages, capacity in await session.execute(
+        select(site.id, site.slug, site.tour_languages, site.capacity).where(site.id.in_(ids))
     ):
-        fields = fields_of(site.texts)
-        site_themes = (theme.slug for entry in site.cases for solution in entry.solutions for theme in solution.themes)
-        score, reasons = ranker.relevance(site_themes, site.texts)
+        fields = fields_from(texts[site_id])
+        score, reasons = ranker.relevance(themes[site_id], folded[site_id])
         bonus, readable = ranker.languages(fields["name"])
         score, reasons = score + bonus, reasons + readable
-        tours = [code for code in delegation.languages if code in site.tour_languages]
+        tours = [code for code in delegation.languages if code in tour_languages]
         if tours:
             score += TOUR_WEIGHT
             names = formatting.languages(tours, ranker.locale)
             reasons.append(
                 Reason(kind="tour", value=",".join(tours), text=_("tour in %(languages)s") % {"languages": names})
             )
-        if site.capacity is not None and site.capacity < delegation.group_size:
+        if capacity is not None and capacity < delegation.group_size:
             score -= THEME_WEIGHT
-            reasons.append(Reason(kind="capacity", value=str(site.capacity),
-                                  text=_("takes groups of at most %(num)d") % {"num": site.capacity}))  # fmt: skip
-        found.append(ranker.suggestion(site.slug, fields["name"], score, reasons))
+            reasons.append(Reason(kind="capacity", value=str(capacity),
+                                  text=_("takes groups of at most %(num)d") % {"num": capacity}))  # fmt: skip
+        found.append(ranker.suggestion(slug, fields["name"], score, reasons))
     return found

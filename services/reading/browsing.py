@@ -8,6 +8,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import msgspec
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from catalogue import tables as t
@@ -118,6 +119,20 @@ def _stored(
     return present_page
 
 
+async def _texts_of(
+    session: AsyncSession, text: type[t.TextRow], ids: list[int], fields: tuple[str, ...]
+) -> dict[int, list[TextColumns]]:
+    """The texts of ``fields`` of entries ``ids``, as plain columns per entry."""
+    texts: dict[int, list[TextColumns]] = defaultdict(list)
+    owner_id: InstrumentedAttribute[int] = text.owner_id  # type: ignore[attr-defined]
+    for owner, field, text_locale, value, state, is_source, source_print in await session.execute(
+        select(owner_id, text.field, text.locale, text.text, text.state, text.is_source, text.source_fingerprint)
+        .where(owner_id.in_(ids), text.field.in_(fields))
+    ):  # fmt: skip
+        texts[owner].append((field, text_locale, value, state, is_source, source_print))
+    return texts
+
+
 class _SolutionColumns(NamedTuple):
     slug: str
     maturity: str
@@ -138,13 +153,7 @@ async def _solution_summaries(session: AsyncSession, ids: list[int], locale: Loc
         .join(provider, provider.id == solution.provider_id)
         .where(solution.id.in_(ids))
     )  # fmt: skip
-    texts: dict[int, list[TextColumns]] = defaultdict(list)
-    text = t.SolutionText
-    for owner, field, text_locale, value, state, is_source, source_print in await session.execute(
-        select(text.owner_id, text.field, text.locale, text.text, text.state, text.is_source, text.source_fingerprint)
-        .where(text.owner_id.in_(ids), text.field.in_(("title", "summary")))
-    ):  # fmt: skip
-        texts[owner].append((field, text_locale, value, state, is_source, source_print))
+    texts = await _texts_of(session, t.SolutionText, ids, ("title", "summary"))
     themes: dict[int, list[str]] = defaultdict(list)
     for owner, slug in await session.execute(
         select(t.solution_theme.c.solution_id, t.Theme.slug)
@@ -162,6 +171,46 @@ async def _solution_summaries(session: AsyncSession, ids: list[int], locale: Loc
             locale,
         )
         for entry_id, slug, maturity, sdgs, markets, is_demo, provider_slug, provider_name, provider_kind in rows
+    }
+
+
+class _CaseColumns(NamedTuple):
+    slug: str
+    city: str
+    country: str
+    from_year: int
+    to_year: int | None
+    is_demo: bool
+
+
+async def _case_summaries(session: AsyncSession, ids: list[int], locale: Locale) -> dict[int, v.CaseSummary]:
+    """Case summaries from plain rows, as :func:`_solution_summaries` builds solutions'."""
+    case = t.CaseResult
+    rows = await session.execute(
+        select(case.id, case.slug, case.city, case.country, case.from_year, case.to_year, case.is_demo)
+        .where(case.id.in_(ids))
+    )  # fmt: skip
+    texts = await _texts_of(session, t.CaseText, ids, ("title", "summary", "site"))
+    # The themes of each case's published solutions, each once, in the themes' order.
+    themes: dict[int, list[str]] = defaultdict(list)
+    for owner, slug in await session.execute(
+        select(t.case_solution.c.case_id, t.Theme.slug)
+        .join(t.Solution, t.Solution.id == t.case_solution.c.solution_id)
+        .join(t.solution_theme, t.solution_theme.c.solution_id == t.Solution.id)
+        .join(t.Theme, t.Theme.id == t.solution_theme.c.theme_id)
+        .where(t.case_solution.c.case_id.in_(ids), t.Solution.is_published.is_(True))
+        .group_by(t.case_solution.c.case_id, t.Theme.slug, t.Theme.position)
+        .order_by(t.Theme.position, t.Theme.slug)
+    ):
+        themes[owner].append(slug)
+    return {
+        entry_id: presenting.summary_of_case(
+            _CaseColumns(slug, city, country, from_year, to_year, is_demo),
+            themes[entry_id],
+            fields_from(texts[entry_id]),
+            locale,
+        )
+        for entry_id, slug, city, country, from_year, to_year, is_demo in rows
     }
 
 
@@ -277,7 +326,7 @@ CASES = Listing(
     t.CaseResult,
     _case_conditions,
     _CASE_SEARCH,
-    _stored(t.CaseResult, loaders.CASE_SUMMARY, presenting.case_summary),
+    _case_summaries,
 )
 ORGANISATIONS = Listing(
     t.Organisation,

@@ -164,9 +164,27 @@ def case_ref(case: t.CaseResult, locale: Locale) -> v.CaseRef:
     return v.CaseRef(slug=case.slug, title=localised(case, "title", locale), city=case.city, country=case.country)
 
 
-def _case_summary(case: t.CaseResult, fields: dict[str, LocalisedText], locale: Locale) -> v.CaseSummary:
-    published = (solution for solution in case.solutions if solution.is_published)
-    themes = {theme.slug: theme for solution in published for theme in solution.themes}
+class CaseFacts(Protocol):
+    """The columns of a case a summary shows: a stored case, or a row loaded with exactly these."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def from_year(self) -> int: ...
+    @property
+    def to_year(self) -> int | None: ...
+    @property
+    def is_demo(self) -> bool: ...
+
+
+def summary_of_case(
+    case: CaseFacts, themes: list[str], fields: dict[str, LocalisedText], locale: Locale
+) -> v.CaseSummary:
+    """A case's summary from its columns, the themes of its published solutions (in order) and its localised fields."""
     return v.CaseSummary(
         slug=case.slug,
         title=_text(fields, "title", locale),
@@ -176,10 +194,17 @@ def _case_summary(case: t.CaseResult, fields: dict[str, LocalisedText], locale: 
         country=case.country,
         from_year=case.from_year,
         to_year=case.to_year,
-        themes=sorted(themes, key=lambda slug: (themes[slug].position, slug)),
+        themes=themes,
         demo=case.is_demo,
         locales=_locales(fields),
     )
+
+
+def _case_summary(case: t.CaseResult, fields: dict[str, LocalisedText], locale: Locale) -> v.CaseSummary:
+    published = (solution for solution in case.solutions if solution.is_published)
+    themes = {theme.slug: theme for solution in published for theme in solution.themes}
+    ordered = sorted(themes, key=lambda slug: (themes[slug].position, slug))
+    return summary_of_case(case, ordered, fields, locale)
 
 
 def case_summary(case: t.CaseResult, locale: Locale) -> v.CaseSummary:
