@@ -107,18 +107,6 @@ class Listing(msgspec.Struct, Generic[EntryT, ViewT], frozen=True):
     present: Presenter[ViewT]
 
 
-def _stored(
-    model: type[EntryT], load: tuple[LoaderOption, ...], present: Callable[[EntryT, Locale], ViewT]
-) -> Presenter[ViewT]:
-    """Views built from the stored entries, loaded with their relationships."""
-
-    async def present_page(session: AsyncSession, ids: list[int], locale: Locale) -> dict[int, ViewT]:
-        entries = await session.scalars(select(model).where(model.id.in_(ids)).options(*load))
-        return {entry.id: present(entry, locale) for entry in entries}
-
-    return present_page
-
-
 async def _texts_of(
     session: AsyncSession, text: type[t.TextRow], ids: list[int], fields: tuple[str, ...]
 ) -> dict[int, list[TextColumns]]:
@@ -211,6 +199,87 @@ async def _case_summaries(session: AsyncSession, ids: list[int], locale: Locale)
             locale,
         )
         for entry_id, slug, city, country, from_year, to_year, is_demo in rows
+    }
+
+
+class _OrganisationColumns(NamedTuple):
+    slug: str
+    name: str
+    kind: str
+    helix_role: str
+    city: str
+    country: str
+    is_demo: bool
+
+
+async def _organisation_summaries(
+    session: AsyncSession, ids: list[int], locale: Locale
+) -> dict[int, v.OrganisationSummary]:
+    """Organisation summaries from plain rows, as :func:`_solution_summaries` builds solutions'."""
+    org = t.Organisation
+    rows = await session.execute(
+        select(org.id, org.slug, org.name, org.kind, org.helix_role, org.city, org.country, org.is_demo)
+        .where(org.id.in_(ids))
+    )  # fmt: skip
+    texts = await _texts_of(session, t.OrganisationText, ids, ("description",))
+    return {
+        entry_id: presenting.summary_of_organisation(
+            _OrganisationColumns(*columns), fields_from(texts[entry_id]), locale
+        )
+        for entry_id, *columns in rows
+    }
+
+
+class _VisitSiteColumns(NamedTuple):
+    slug: str
+    kind: str
+    address: str
+    postcode: str | None
+    city: str
+    country: str
+    latitude: float
+    longitude: float
+    tour_languages: list[str]
+    capacity: int | None
+    sources: list[str]
+    is_demo: bool
+
+
+async def _visit_site_views(session: AsyncSession, ids: list[int], locale: Locale) -> dict[int, v.VisitSiteView]:
+    """Visit site views from plain rows, as :func:`_solution_summaries` builds solution summaries."""
+    site, host = t.VisitSite, t.Organisation
+    rows = await session.execute(
+        select(site.id, host.slug, host.name, host.kind, site.slug, site.kind, site.address, site.postcode, site.city,
+               site.country, site.latitude, site.longitude, site.tour_languages, site.capacity, site.sources,
+               site.is_demo)
+        .join(host, host.id == site.host_id)
+        .where(site.id.in_(ids))
+    )  # fmt: skip
+    texts = await _texts_of(session, t.VisitSiteText, ids, ("name", "description", "how_to_visit"))
+    # Each site's published cases, in the order they were added, with their titles.
+    case = t.CaseResult
+    linked = (
+        await session.execute(
+            select(t.visit_site_case.c.visit_site_id, case.id, case.slug, case.city, case.country)
+            .join(case, case.id == t.visit_site_case.c.case_id)
+            .where(t.visit_site_case.c.visit_site_id.in_(ids), case.is_published.is_(True))
+            .order_by(case.id)
+        )
+    ).all()
+    titles = await _texts_of(session, t.CaseText, list({row[1] for row in linked}), ("title",))
+    cases: dict[int, list[v.CaseRef]] = defaultdict(list)
+    for site_id, case_id, slug, city, country in linked:
+        title = presenting.text_of(fields_from(titles[case_id]), "title", locale)
+        cases[site_id].append(v.CaseRef(slug=slug, title=title, city=city, country=country))
+    return {
+        entry_id: presenting.view_of_visit_site(
+            _VisitSiteColumns(*columns),
+            v.OrganisationRef(slug=host_slug, name=host_name, kind=host_kind),
+            cases[entry_id],
+            fields_from(texts[entry_id]),
+            locale,
+        )
+        for entry_id, host_slug, host_name, host_kind, *columns in rows
     }
 
 
@@ -332,13 +401,13 @@ ORGANISATIONS = Listing(
     t.Organisation,
     _organisation_conditions,
     _ORGANISATION_SEARCH,
-    _stored(t.Organisation, loaders.ORGANISATION, presenting.organisation_summary),
+    _organisation_summaries,
 )
 VISIT_SITES = Listing(
     t.VisitSite,
     _visit_site_conditions,
     _VISIT_SITE_SEARCH,
-    _stored(t.VisitSite, loaders.VISIT_SITE, presenting.visit_site_view),
+    _visit_site_views,
 )
 
 

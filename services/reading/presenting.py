@@ -14,7 +14,8 @@ from catalogue.texts import HasTexts, fields_of
 from i18n.locales import Locale
 
 
-def _text(fields: dict[str, LocalisedText], field: str, locale: Locale) -> v.Text:
+def text_of(fields: dict[str, LocalisedText], field: str, locale: Locale) -> v.Text:
+    """Field ``field`` of ``fields`` as the reader of ``locale`` sees it."""
     resolved = resolve(fields[field], locale)
     return v.Text(
         text=resolved.text,
@@ -35,13 +36,13 @@ def _fields(summary: msgspec.Struct) -> dict[str, Any]:
 
 def localised(owner: HasTexts, field: str, locale: Locale) -> v.Text:
     """One field of ``owner`` as the reader of ``locale`` sees it."""
-    return _text(fields_of(owner.texts), field, locale)
+    return text_of(fields_of(owner.texts), field, locale)
 
 
 def theme_view(theme: t.Theme, locale: Locale) -> v.ThemeView:
     fields = fields_of(theme.texts)
     return v.ThemeView(
-        slug=theme.slug, label=_text(fields, "label", locale), description=_text(fields, "description", locale)
+        slug=theme.slug, label=text_of(fields, "label", locale), description=text_of(fields, "description", locale)
     )
 
 
@@ -49,8 +50,29 @@ def organisation_ref(org: t.Organisation) -> v.OrganisationRef:
     return v.OrganisationRef(slug=org.slug, name=org.name, kind=org.kind)
 
 
-def organisation_summary(org: t.Organisation, locale: Locale) -> v.OrganisationSummary:
-    fields = fields_of(org.texts)
+class OrganisationFacts(Protocol):
+    """The columns of an organisation its summary shows: a stored organisation, or a row loaded with these."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def helix_role(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def is_demo(self) -> bool: ...
+
+
+def summary_of_organisation(
+    org: OrganisationFacts, fields: dict[str, LocalisedText], locale: Locale
+) -> v.OrganisationSummary:
+    """An organisation's summary from its columns and its localised fields."""
     return v.OrganisationSummary(
         slug=org.slug,
         name=org.name,
@@ -59,9 +81,13 @@ def organisation_summary(org: t.Organisation, locale: Locale) -> v.OrganisationS
         city=org.city,
         country=org.country,
         demo=org.is_demo,
-        description=_text(fields, "description", locale),
+        description=text_of(fields, "description", locale),
         locales=_locales(fields, "description"),
     )
+
+
+def organisation_summary(org: t.Organisation, locale: Locale) -> v.OrganisationSummary:
+    return summary_of_organisation(org, fields_of(org.texts), locale)
 
 
 def organisation_detail(
@@ -112,8 +138,8 @@ def summary_of_solution(
     """A solution's summary from its columns, its provider, its themes' slugs and its localised fields."""
     return v.SolutionSummary(
         slug=solution.slug,
-        title=_text(fields, "title", locale),
-        summary=_text(fields, "summary", locale),
+        title=text_of(fields, "title", locale),
+        summary=text_of(fields, "summary", locale),
         provider=provider,
         themes=themes,
         maturity=solution.maturity,
@@ -139,17 +165,17 @@ def images(stored: list[dict[str, Any]], source_locale: str, locale: Locale) -> 
     for item in stored:
         alt: dict[str, str] = item["alt"]
         source = source_locale if source_locale in alt else next(iter(alt))
-        text = _text({"alt": LocalisedText.from_source(source, alt)}, "alt", locale)
+        text = text_of({"alt": LocalisedText.from_source(source, alt)}, "alt", locale)
         shown.append(v.ImageView(url=IMAGE_PATH + item["image"], alt=text))
     return shown
 
 
 def solution_detail(solution: t.Solution, cases: list[t.CaseResult], locale: Locale) -> v.SolutionDetail:
     fields = fields_of(solution.texts)
-    benefits = _text(fields, "benefits", locale)
+    benefits = text_of(fields, "benefits", locale)
     return v.SolutionDetail(
         **_fields(_solution_summary(solution, fields, locale)),
-        description=_text(fields, "description", locale),
+        description=text_of(fields, "description", locale),
         benefits=v.Lines(
             items=[line.strip() for line in benefits.text.splitlines() if line.strip()],
             locale=benefits.locale,
@@ -187,9 +213,9 @@ def summary_of_case(
     """A case's summary from its columns, the themes of its published solutions (in order) and its localised fields."""
     return v.CaseSummary(
         slug=case.slug,
-        title=_text(fields, "title", locale),
-        summary=_text(fields, "summary", locale),
-        site=_text(fields, "site", locale),
+        title=text_of(fields, "title", locale),
+        summary=text_of(fields, "summary", locale),
+        site=text_of(fields, "site", locale),
         city=case.city,
         country=case.country,
         from_year=case.from_year,
@@ -215,7 +241,7 @@ def outcome_view(outcome: t.Outcome, locale: Locale) -> v.OutcomeView:
     fields = fields_of(outcome.texts)
     return v.OutcomeView(
         metric=outcome.metric,
-        label=_text(fields, "label", locale),
+        label=text_of(fields, "label", locale),
         unit=outcome.unit,
         baseline=outcome.baseline,
         result=outcome.result,
@@ -228,7 +254,7 @@ def outcome_view(outcome: t.Outcome, locale: Locale) -> v.OutcomeView:
         source=outcome.source,
         source_url=outcome.source_url,
         as_of=outcome.as_of,
-        note=_text(fields, "note", locale) if "note" in fields else None,
+        note=text_of(fields, "note", locale) if "note" in fields else None,
     )
 
 
@@ -251,8 +277,8 @@ def case_detail(case: t.CaseResult, sites: list[t.VisitSite], locale: Locale) ->
     fields = fields_of(case.texts)
     return v.CaseDetail(
         **_fields(_case_summary(case, fields, locale)),
-        challenge=_text(fields, "challenge", locale),
-        approach=_text(fields, "approach", locale),
+        challenge=text_of(fields, "challenge", locale),
+        approach=text_of(fields, "approach", locale),
         partners=[v.PartnerView(organisation=organisation_ref(p.organisation), role=p.role) for p in case.partners],
         outcomes=[outcome_view(outcome, locale) for outcome in case.outcomes],
         cost=_cost_view(case),
@@ -263,15 +289,50 @@ def case_detail(case: t.CaseResult, sites: list[t.VisitSite], locale: Locale) ->
     )
 
 
-def visit_site_view(site: t.VisitSite, locale: Locale) -> v.VisitSiteView:
-    fields = fields_of(site.texts)
+class VisitSiteFacts(Protocol):
+    """The columns of a visit site its view shows: a stored site, or a row loaded with these."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def postcode(self) -> str | None: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def latitude(self) -> float: ...
+    @property
+    def longitude(self) -> float: ...
+    @property
+    def tour_languages(self) -> list[str]: ...
+    @property
+    def capacity(self) -> int | None: ...
+    @property
+    def sources(self) -> list[str]: ...
+    @property
+    def is_demo(self) -> bool: ...
+
+
+def view_of_visit_site(
+    site: VisitSiteFacts,
+    host: v.OrganisationRef,
+    cases: list[v.CaseRef],
+    fields: dict[str, LocalisedText],
+    locale: Locale,
+) -> v.VisitSiteView:
+    """A visit site's view from its columns, its host, its published cases and its localised fields."""
     return v.VisitSiteView(
         slug=site.slug,
         kind=site.kind,
-        name=_text(fields, "name", locale),
-        description=_text(fields, "description", locale),
-        how_to_visit=_text(fields, "how_to_visit", locale),
-        host=organisation_ref(site.host),
+        name=text_of(fields, "name", locale),
+        description=text_of(fields, "description", locale),
+        how_to_visit=text_of(fields, "how_to_visit", locale),
+        host=host,
         address=site.address,
         postcode=site.postcode,
         city=site.city,
@@ -280,8 +341,13 @@ def visit_site_view(site: t.VisitSite, locale: Locale) -> v.VisitSiteView:
         longitude=site.longitude,
         tour_languages=list(site.tour_languages),
         capacity=site.capacity,
-        cases=[case_ref(case, locale) for case in site.cases if case.is_published],
+        cases=cases,
         demo=site.is_demo,
         locales=_locales(fields, "name"),
         sources=list(site.sources),
     )
+
+
+def visit_site_view(site: t.VisitSite, locale: Locale) -> v.VisitSiteView:
+    cases = [case_ref(case, locale) for case in site.cases if case.is_published]
+    return view_of_visit_site(site, organisation_ref(site.host), cases, fields_of(site.texts), locale)

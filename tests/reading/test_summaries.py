@@ -1,42 +1,85 @@
-"""Case lists build their summaries from plain rows: they must equal those built from the stored cases."""
+"""Lists build their views from plain rows: they must equal those built from the stored entries."""
 
 import asyncio
+from collections.abc import Callable
+from typing import Any
 
+import msgspec
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from catalogue import tables as t
-from catalogue import views as v
-from catalogue.database import async_engine
+from catalogue.database import async_engine, sync_engine
 from i18n.locales import Locale
 from services.reading import browsing, loaders, presenting
 
 LOCALES = ["da", "en", "de", "zh", "ar"]
+#: (list, stored entries it lists, how they are loaded, how a stored entry is presented)
+LISTS: dict[str, tuple[Any, Select[Any], tuple[LoaderOption, ...], Callable[[Any, Locale], msgspec.Struct]]] = {
+    "cases": (
+        browsing.list_cases,
+        select(t.CaseResult).where(t.CaseResult.is_published.is_(True)),
+        loaders.CASE_SUMMARY,
+        presenting.case_summary,
+    ),
+    "organisations": (
+        browsing.list_organisations,
+        select(t.Organisation),
+        loaders.ORGANISATION,
+        presenting.organisation_summary,
+    ),
+    "visit sites": (browsing.list_visit_sites, select(t.VisitSite), loaders.VISIT_SITE, presenting.visit_site_view),
+}
 
 
-def _listed_and_stored(url: str, locale: Locale) -> tuple[list[v.CaseSummary], list[v.CaseSummary]]:
-    async def run() -> tuple[list[v.CaseSummary], list[v.CaseSummary]]:
+def _listed_and_stored(url: str, kind: str, locale: Locale) -> tuple[list[Any], list[Any]]:
+    listing, entries, load, present = LISTS[kind]
+
+    async def run() -> tuple[list[Any], list[Any]]:
         engine = async_engine(url)
         try:
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-                list_cases = browsing.list_cases.__wrapped__  # type: ignore[attr-defined]
-                listed = await list_cases(session, browsing.Filters(per_page=100), locale, str(locale))
-                cases = await session.scalars(
-                    select(t.CaseResult).where(t.CaseResult.is_published.is_(True)).options(*loaders.CASE_SUMMARY)
-                )
-                stored = [presenting.case_summary(case, locale) for case in cases]
-                return listed.items, sorted(stored, key=lambda summary: summary.slug)
+                listed = await listing.__wrapped__(session, browsing.Filters(per_page=100), locale, str(locale))
+                stored = [present(entry, locale) for entry in await session.scalars(entries.options(*load))]
+                return listed.items, sorted(stored, key=lambda view: view.slug)
         finally:
             await engine.dispose()
 
     return asyncio.run(run())
 
 
+@pytest.mark.parametrize("kind", list(LISTS))
 @pytest.mark.parametrize("locale", LOCALES)
-def test_listed_case_summaries_equal_the_stored_cases_summaries(seeded_url: str, locale: str) -> None:
-    listed, stored = _listed_and_stored(seeded_url, Locale(locale))
+def test_listed_views_equal_the_stored_entries_views(seeded_url: str, kind: str, locale: str) -> None:
+    listed, stored = _listed_and_stored(seeded_url, kind, Locale(locale))
     assert listed
-    assert sorted(listed, key=lambda summary: summary.slug) == stored
+    assert sorted(listed, key=lambda view: view.slug) == stored
+
+
+def test_lists_show_what_their_entries_link_to(seeded_url: str) -> None:
+    cases, _ = _listed_and_stored(seeded_url, "cases", Locale("en"))
     # Cases with themes from several solutions keep the themes' order and name each once.
-    assert any(len(case.themes) > 1 for case in listed)
+    assert any(len(case.themes) > 1 for case in cases)
+    sites, _ = _listed_and_stored(seeded_url, "visit sites", Locale("en"))
+    assert any(site.cases for site in sites)
+
+
+def test_a_site_lists_its_published_cases_in_the_order_they_were_added(fresh_url: str) -> None:
+    engine = sync_engine(fresh_url)
+    try:
+        with engine.begin() as connection:
+            site = connection.scalar(text("SELECT min(id) FROM visit_site"))
+            connection.execute(
+                text("INSERT INTO visit_site_case (visit_site_id, case_id) SELECT :site, id FROM case_result "
+                     "WHERE id NOT IN (SELECT case_id FROM visit_site_case WHERE visit_site_id = :site)"),
+                {"site": site},
+            )  # fmt: skip
+            hidden = connection.scalar(text("SELECT max(id) FROM case_result WHERE is_published"))
+            connection.execute(text("UPDATE case_result SET is_published = false WHERE id = :id"), {"id": hidden})
+    finally:
+        engine.dispose()
+    listed, stored = _listed_and_stored(fresh_url, "visit sites", Locale("en"))
+    assert sorted(listed, key=lambda view: view.slug) == stored
+    assert max(len(view.cases) for view in listed) > 2
