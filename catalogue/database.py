@@ -61,11 +61,23 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
+#: Planner settings of every PostgreSQL connection of the application.
+POSTGRES_SETTINGS = {
+    # The catalogue's queries are short: compiling one to machine code costs more than it saves, up to
+    # 150 ms on a ranking over a national catalogue whose estimated cost passes the threshold.
+    "jit": "off",
+    # The text tables and their trigram indexes are read from memory or solid-state disks, where a
+    # random read costs little more than a sequential one. At PostgreSQL's default (4, for spinning
+    # disks) the planner reads whole text tables where the index finds the few rows holding a term:
+    # suggestions at 3,600 solutions took 330 ms instead of 110 ms.
+    "random_page_cost": "1.1",
+}
+
+
 def _postgres_settings(dbapi_connection: Any, _record: object) -> None:
-    # The catalogue's queries are short: compiling one to machine code (JIT) costs more than it saves,
-    # up to 150 ms on a ranking over a national catalogue whose estimated cost passes the threshold.
     cursor = dbapi_connection.cursor()
-    cursor.execute("SET jit = off")
+    for name, value in POSTGRES_SETTINGS.items():
+        cursor.execute(f"SET {name} = {value}")
     cursor.close()
     dbapi_connection.commit()
 

@@ -5,27 +5,31 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from catalogue.database import async_engine
+from catalogue.database import POSTGRES_SETTINGS, async_engine
 from tests.support.databases import SeededDatabases
 
 
 @pytest.mark.postgres
-def test_postgresql_connections_run_queries_without_jit(seeded_databases: SeededDatabases) -> None:
+def test_postgresql_connections_carry_the_planner_settings(seeded_databases: SeededDatabases) -> None:
     url = seeded_databases["postgresql"]
 
-    async def settings() -> list[str]:
+    async def settings() -> list[dict[str, str]]:
         engine = async_engine(url, pool_size=1, max_overflow=0)
         seen = []
+
+        async def shown() -> dict[str, str]:
+            async with engine.connect() as connection:
+                found = {name: str(await connection.scalar(text(f"SHOW {name}"))) for name in POSTGRES_SETTINGS}
+                await connection.rollback()
+                return found
+
         try:
             for _ in range(3):  # the same pooled connection, given back after a rollback each time
-                async with engine.connect() as connection:
-                    seen.append(str(await connection.scalar(text("SHOW jit"))))
-                    await connection.rollback()
+                seen.append(await shown())
             await engine.dispose()
-            async with engine.connect() as connection:  # and a new one
-                seen.append(str(await connection.scalar(text("SHOW jit"))))
+            seen.append(await shown())  # and a new one
         finally:
             await engine.dispose()
         return seen
 
-    assert asyncio.run(settings()) == ["off"] * 4
+    assert asyncio.run(settings()) == [POSTGRES_SETTINGS] * 4
