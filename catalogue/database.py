@@ -61,7 +61,8 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
-#: Planner settings of every PostgreSQL connection of the application.
+#: Planner settings of every PostgreSQL connection of the application, where the server's operator has
+#: not chosen a value of their own (for the database, the role, the server or the connection).
 POSTGRES_SETTINGS = {
     # The catalogue's queries are short: compiling one to machine code costs more than it saves, up to
     # 150 ms on a ranking over a national catalogue whose estimated cost passes the threshold.
@@ -76,10 +77,12 @@ POSTGRES_SETTINGS = {
 
 def _postgres_settings(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
-    for name, value in POSTGRES_SETTINGS.items():
-        cursor.execute(f"SET {name} = {value}")
+    unchosen = "SELECT name FROM pg_settings WHERE name = ANY(%s) AND source = 'default'"
+    cursor.execute(unchosen, (list(POSTGRES_SETTINGS),))
+    for (name,) in cursor.fetchall():
+        cursor.execute(f"SET {name} = {POSTGRES_SETTINGS[name]}")
     cursor.close()
-    dbapi_connection.commit()
+    dbapi_connection.commit()  # a rollback would undo them otherwise
 
 
 def sync_engine(url: str) -> Engine:

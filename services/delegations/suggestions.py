@@ -200,7 +200,7 @@ class _Best(msgspec.Struct, frozen=True):
         languages = len(delegation.languages)
         weighed = 2 * THEME_WEIGHT * shared + 2 * TERM_WEIGHT * matched + self.extra
         scaled = weighed * languages + 2 * LANGUAGE_WEIGHT * readable
-        slug = self.model.slug.collate("C") if dialect == "postgresql" else self.model.slug
+        slug = browsing.in_byte_order(self.model.slug, dialect)
         query = query.where(or_(shared > 0, matched > 0)).order_by(scaled.desc(), slug).limit(limit)
         return list(await session.scalars(query))
 

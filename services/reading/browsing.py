@@ -107,6 +107,11 @@ class Listing(msgspec.Struct, Generic[EntryT, ViewT], frozen=True):
     present: Presenter[ViewT]
 
 
+def in_byte_order(column: InstrumentedAttribute[str], dialect: str) -> ColumnElement[str] | InstrumentedAttribute[str]:
+    """``column`` ordered by its bytes on every database: both answer in the same order whatever their collation."""
+    return column.collate("C") if dialect == "postgresql" else column
+
+
 async def _texts_of(
     session: AsyncSession, text: type[t.TextRow], ids: list[int], fields: tuple[str, ...]
 ) -> dict[int, list[TextColumns]]:
@@ -188,7 +193,7 @@ async def _case_summaries(session: AsyncSession, ids: list[int], locale: Locale)
         .join(t.Theme, t.Theme.id == t.solution_theme.c.theme_id)
         .where(t.case_solution.c.case_id.in_(ids), t.Solution.is_published.is_(True))
         .group_by(t.case_solution.c.case_id, t.Theme.slug, t.Theme.position)
-        .order_by(t.Theme.position, t.Theme.slug)
+        .order_by(t.Theme.position, in_byte_order(t.Theme.slug, session.bind.dialect.name))
     ):
         themes[owner].append(slug)
     return {
@@ -296,8 +301,7 @@ async def _page(
     if matches is not None:
         ids = ids.join(matches, matches.c.owner_id == model.id)
         order.append(matches.c.score.desc())
-    # Byte order on every database, so that both answer with the same order whatever their collation.
-    order.append(model.slug.collate("C") if dialect == "postgresql" else model.slug)
+    order.append(in_byte_order(model.slug, dialect))
     # The page and the number of all entries meeting the filters, in one pass over the matches.
     counted = ids.add_columns(func.count().over().label("total"))
     rows = (

@@ -33,3 +33,18 @@ def test_postgresql_connections_carry_the_planner_settings(seeded_databases: See
         return seen
 
     assert asyncio.run(settings()) == [POSTGRES_SETTINGS] * 4
+
+
+@pytest.mark.postgres
+def test_a_setting_the_operator_chose_is_kept(seeded_databases: SeededDatabases) -> None:
+    url = seeded_databases["postgresql"] + "?options=-c%20random_page_cost%3D2.5"
+
+    async def shown() -> str:
+        engine = async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return str(await connection.scalar(text("SHOW random_page_cost")))
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(shown()) == "2.5"

@@ -3,9 +3,10 @@
 import asyncio
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from catalogue.database import async_engine
+from catalogue.database import async_engine, sync_engine
 from catalogue.delegations import Delegation
 from i18n.locales import Locale
 from services.delegations.suggestions import Suggestion, Suggestions, suggest
@@ -69,3 +70,22 @@ def test_both_databases_suggest_the_same(seeded_databases: SeededDatabases) -> N
         delegation = Delegation(name="Same", **fields)
         answers = [_suggestions(seeded_databases[backend], delegation, 20) for backend in ("sqlite", "postgresql")]
         assert answers[0] == answers[1]
+
+
+def test_theme_reasons_follow_the_themes_order(seeded_url: str) -> None:
+    engine = sync_engine(seeded_url)
+    try:
+        with engine.connect() as connection:
+            order = list(connection.scalars(text("SELECT slug FROM theme ORDER BY position, id")))
+    finally:
+        engine.dispose()
+    delegation = Delegation(
+        name="Every theme", country="DK", languages=["en"], themes=order, challenges="", group_size=10
+    )
+    everything = _suggestions(seeded_url, delegation, 10_000)
+    several = 0
+    for item in everything.solutions + everything.cases + everything.visit_sites:
+        shared = [reason.value for reason in item.reasons if reason.kind == "theme"]
+        several += len(shared) > 1
+        assert shared == sorted(set(shared), key=order.index), item.slug
+    assert several
