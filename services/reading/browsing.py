@@ -459,6 +459,16 @@ async def list_themes(session: AsyncSession, locale: Locale) -> list[v.ThemeView
     return [presenting.theme_view(theme, locale) for theme in themes]
 
 
+async def _id_of(session: AsyncSession, model: Any, kind: str, slug: str, *conditions: Any) -> int:
+    """The id of the entry of ``model`` called ``slug`` meeting ``conditions``; :class:`NotFound` otherwise."""
+    if not is_slug(slug):
+        raise NotFound(kind, slug)
+    found = await session.scalar(select(model.id).where(model.slug == slug, *conditions))
+    if found is None:
+        raise NotFound(kind, slug)
+    return int(found)
+
+
 async def _one(
     session: AsyncSession, model: type[EntryT], kind: str, slug: str, load: tuple[LoaderOption, ...], *conditions: Any
 ) -> EntryT:
@@ -476,14 +486,23 @@ def _published_cases(cases: Sequence[t.CaseResult]) -> list[t.CaseResult]:
 
 @cached_view
 async def get_solution(session: AsyncSession, slug: str, locale: Locale) -> v.SolutionDetail:
-    """One published solution with its case results; :class:`NotFound` otherwise."""
-    solution = await _one(session, t.Solution, "solution", slug, loaders.SOLUTION_DETAIL, t.Solution.is_published)
-    cases = await session.scalars(
-        select(t.CaseResult)
-        .where(t.CaseResult.solutions.any(t.Solution.id == solution.id))
-        .options(*loaders.CASE_SUMMARY)
+    """One published solution with its published case results, by slug; :class:`NotFound` otherwise."""
+    solution_id = await _id_of(session, t.Solution, "solution", slug, t.Solution.is_published.is_(True))
+    summary = (await _solution_summaries(session, [solution_id], locale))[solution_id]
+    texts = await _texts_of(session, t.SolutionText, [solution_id], ("description", "benefits"))
+    stored_images = await session.scalar(select(t.Solution.images).where(t.Solution.id == solution_id)) or []
+    case = t.CaseResult
+    case_ids = list(
+        await session.scalars(
+            select(case.id)
+            .join(t.case_solution, t.case_solution.c.case_id == case.id)
+            .where(t.case_solution.c.solution_id == solution_id, case.is_published.is_(True))
+            .order_by(in_byte_order(case.slug, session.bind.dialect.name))
+        )
     )
-    return presenting.solution_detail(solution, _published_cases(list(cases)), locale)
+    cases = await _case_summaries(session, case_ids, locale)
+    fields = fields_from(texts[solution_id])
+    return presenting.detail_of_solution(summary, fields, [cases[i] for i in case_ids], stored_images, locale)
 
 
 @cached_view
@@ -519,5 +538,6 @@ async def get_organisation(session: AsyncSession, slug: str, locale: Locale) -> 
 
 @cached_view
 async def get_visit_site(session: AsyncSession, slug: str, locale: Locale) -> v.VisitSiteView:
-    """One visit site; :class:`NotFound` otherwise."""
-    return presenting.visit_site_view(await _one(session, t.VisitSite, "visit site", slug, loaders.VISIT_SITE), locale)
+    """One visit site, by slug; :class:`NotFound` otherwise."""
+    site_id = await _id_of(session, t.VisitSite, "visit site", slug)
+    return (await _visit_site_views(session, [site_id], locale))[site_id]

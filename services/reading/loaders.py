@@ -18,17 +18,6 @@ def _texts(relationship: object, row_class: type[t.TextRow], *fields: str) -> _A
 THEME = (_texts(t.Theme.texts, t.ThemeText),)
 
 SOLUTION_REF = (_texts(t.Solution.texts, t.SolutionText, "title"),)
-SOLUTION_SUMMARY = (
-    _texts(t.Solution.texts, t.SolutionText, "title", "summary"),
-    selectinload(t.Solution.themes),
-    joinedload(t.Solution.provider),
-)
-SOLUTION_DETAIL = (
-    _texts(t.Solution.texts, t.SolutionText),
-    selectinload(t.Solution.themes),
-    joinedload(t.Solution.provider),
-)
-
 CASE_REF = (_texts(t.CaseResult.texts, t.CaseText, "title"),)
 CASE_SUMMARY = (
     _texts(t.CaseResult.texts, t.CaseText, "title", "summary", "site"),

@@ -150,11 +150,6 @@ def summary_of_solution(
     )
 
 
-def _solution_summary(solution: t.Solution, fields: dict[str, LocalisedText], locale: Locale) -> v.SolutionSummary:
-    themes = [theme.slug for theme in solution.themes]
-    return summary_of_solution(solution, organisation_ref(solution.provider), themes, fields, locale)
-
-
 #: Where uploaded images are served.
 IMAGE_PATH = "/images/"
 
@@ -170,19 +165,25 @@ def images(stored: list[dict[str, Any]], source_locale: str, locale: Locale) -> 
     return shown
 
 
-def solution_detail(solution: t.Solution, cases: list[t.CaseResult], locale: Locale) -> v.SolutionDetail:
-    fields = fields_of(solution.texts)
+def detail_of_solution(
+    summary: v.SolutionSummary,
+    fields: dict[str, LocalisedText],
+    cases: list[v.CaseSummary],
+    stored_images: list[dict[str, Any]],
+    locale: Locale,
+) -> v.SolutionDetail:
+    """A solution's detail from its summary, its description and benefits, its published cases and its images."""
     benefits = text_of(fields, "benefits", locale)
     return v.SolutionDetail(
-        **_fields(_solution_summary(solution, fields, locale)),
+        **_fields(summary),
         description=text_of(fields, "description", locale),
         benefits=v.Lines(
             items=[line.strip() for line in benefits.text.splitlines() if line.strip()],
             locale=benefits.locale,
             fallback=benefits.fallback,
         ),
-        cases=[case_summary(case, locale) for case in cases],
-        images=images(solution.images, fields["title"].source_locale, locale),
+        cases=cases,
+        images=images(stored_images, summary.title.source, locale),
     )
 
 
