@@ -507,15 +507,92 @@ async def get_solution(session: AsyncSession, slug: str, locale: Locale) -> v.So
 
 @cached_view
 async def get_case(session: AsyncSession, slug: str, locale: Locale) -> v.CaseDetail:
-    """One published case result with outcomes, partners and cost; :class:`NotFound` otherwise."""
-    case = await _one(session, t.CaseResult, "case", slug, loaders.CASE_DETAIL, t.CaseResult.is_published)
-    sites = await session.scalars(
-        select(t.VisitSite)
-        .where(t.VisitSite.cases.any(t.CaseResult.id == case.id))
-        .order_by(t.VisitSite.slug)
-        .options(*loaders.VISIT_SITE_REF)
+    """One published case result with outcomes, partners and cost, by slug; :class:`NotFound` otherwise."""
+    case = t.CaseResult
+    case_id = await _id_of(session, case, "case", slug, case.is_published.is_(True))
+    cost_columns = (case.investment_amount, case.investment_currency, case.funding_model, case.payback_years,
+                    case.cost_source, case.cost_as_of)  # fmt: skip
+    *cost, sources, stored_images = (
+        await session.execute(select(*cost_columns, case.sources, case.images).where(case.id == case_id))
+    ).one()
+    summary = (await _case_summaries(session, [case_id], locale))[case_id]
+    texts = await _texts_of(session, t.CaseText, [case_id], ("challenge", "approach"))
+    links = presenting.CaseLinks(
+        partners=await _partners(session, case_id),
+        outcomes=await _outcomes(session, case_id, locale),
+        solutions=await _solution_refs(session, case_id, locale),
+        visit_sites=await _site_refs(session, case_id, locale),
     )
-    return presenting.case_detail(case, list(sites), locale)
+    fields = fields_from(texts[case_id])
+    return presenting.detail_of_case(
+        summary, fields, links, presenting.cost_of(presenting.CostColumns(*cost)), sources, stored_images, locale
+    )
+
+
+async def _partners(session: AsyncSession, case_id: int) -> list[v.PartnerView]:
+    org, partner = t.Organisation, t.CasePartner
+    rows = await session.execute(
+        select(org.slug, org.name, org.kind, partner.role)
+        .join(partner, partner.organisation_id == org.id)
+        .where(partner.case_id == case_id)
+        .order_by(partner.position)
+    )
+    return [
+        v.PartnerView(organisation=v.OrganisationRef(slug=slug, name=name, kind=kind), role=role)
+        for slug, name, kind, role in rows
+    ]
+
+
+async def _outcomes(session: AsyncSession, case_id: int, locale: Locale) -> list[v.OutcomeView]:
+    outcome = t.Outcome
+    rows = (
+        await session.execute(
+            select(outcome.id, *(getattr(outcome, name) for name in presenting.OutcomeColumns._fields))
+            .where(outcome.case_id == case_id)
+            .order_by(outcome.position)
+        )
+    ).all()
+    texts = await _texts_of(session, t.OutcomeText, [row[0] for row in rows], ("label", "note"))
+    return [
+        presenting.outcome_of(presenting.OutcomeColumns(*columns), fields_from(texts[outcome_id]), locale)
+        for outcome_id, *columns in rows
+    ]
+
+
+async def _solution_refs(session: AsyncSession, case_id: int, locale: Locale) -> list[v.SolutionRef]:
+    """The case's published solutions, in the order they were added."""
+    solution = t.Solution
+    rows = (
+        await session.execute(
+            select(solution.id, solution.slug)
+            .join(t.case_solution, t.case_solution.c.solution_id == solution.id)
+            .where(t.case_solution.c.case_id == case_id, solution.is_published.is_(True))
+            .order_by(solution.id)
+        )
+    ).all()
+    titles = await _texts_of(session, t.SolutionText, [row[0] for row in rows], ("title",))
+    return [
+        v.SolutionRef(slug=slug, title=presenting.text_of(fields_from(titles[solution_id]), "title", locale))
+        for solution_id, slug in rows
+    ]
+
+
+async def _site_refs(session: AsyncSession, case_id: int, locale: Locale) -> list[v.VisitSiteRef]:
+    """The sites where the case can be visited, by slug."""
+    site = t.VisitSite
+    rows = (
+        await session.execute(
+            select(site.id, site.slug, site.city)
+            .join(t.visit_site_case, t.visit_site_case.c.visit_site_id == site.id)
+            .where(t.visit_site_case.c.case_id == case_id)
+            .order_by(site.slug)
+        )
+    ).all()
+    names = await _texts_of(session, t.VisitSiteText, [row[0] for row in rows], ("name",))
+    return [
+        v.VisitSiteRef(slug=slug, name=presenting.text_of(fields_from(names[site_id]), "name", locale), city=city)
+        for site_id, slug, city in rows
+    ]
 
 
 @cached_view

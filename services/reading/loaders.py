@@ -23,18 +23,8 @@ CASE_SUMMARY = (
     _texts(t.CaseResult.texts, t.CaseText, "title", "summary", "site"),
     selectinload(t.CaseResult.solutions).selectinload(t.Solution.themes),
 )
-CASE_DETAIL = (
-    _texts(t.CaseResult.texts, t.CaseText),
-    selectinload(t.CaseResult.solutions).options(
-        selectinload(t.Solution.themes), _texts(t.Solution.texts, t.SolutionText, "title")
-    ),
-    selectinload(t.CaseResult.partners).joinedload(t.CasePartner.organisation),
-    selectinload(t.CaseResult.outcomes).options(_texts(t.Outcome.texts, t.OutcomeText)),
-)
-
 ORGANISATION = (_texts(t.Organisation.texts, t.OrganisationText),)
 
-VISIT_SITE_REF = (_texts(t.VisitSite.texts, t.VisitSiteText, "name"),)
 VISIT_SITE = (
     _texts(t.VisitSite.texts, t.VisitSiteText),
     joinedload(t.VisitSite.host),

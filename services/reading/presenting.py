@@ -3,7 +3,8 @@
 A detail view extends its summary: it is built from the summary's fields plus its own.
 """
 
-from typing import Any, Protocol
+import datetime as dt
+from typing import Any, NamedTuple, Protocol
 
 import msgspec
 
@@ -238,55 +239,90 @@ def case_summary(case: t.CaseResult, locale: Locale) -> v.CaseSummary:
     return _case_summary(case, fields_of(case.texts), locale)
 
 
-def outcome_view(outcome: t.Outcome, locale: Locale) -> v.OutcomeView:
-    fields = fields_of(outcome.texts)
+class OutcomeColumns(NamedTuple):
+    """The columns of an outcome its view shows, in the view's order."""
+
+    metric: str
+    unit: str
+    baseline: float | None
+    result: float
+    result_max: float | None
+    annual: bool
+    from_year: int | None
+    to_year: int | None
+    method: str
+    verification: str
+    source: str
+    source_url: str | None
+    as_of: dt.date
+
+
+def outcome_of(outcome: OutcomeColumns, fields: dict[str, LocalisedText], locale: Locale) -> v.OutcomeView:
+    """An outcome's view from its columns and its localised label and note."""
     return v.OutcomeView(
-        metric=outcome.metric,
+        **outcome._asdict(),
         label=text_of(fields, "label", locale),
-        unit=outcome.unit,
-        baseline=outcome.baseline,
-        result=outcome.result,
-        result_max=outcome.result_max,
-        annual=outcome.annual,
-        from_year=outcome.from_year,
-        to_year=outcome.to_year,
-        method=outcome.method,
-        verification=outcome.verification,
-        source=outcome.source,
-        source_url=outcome.source_url,
-        as_of=outcome.as_of,
         note=text_of(fields, "note", locale) if "note" in fields else None,
     )
 
 
-def _cost_view(case: t.CaseResult) -> v.CostView | None:
-    if case.cost_source is None or case.cost_as_of is None:
+class CostColumns(NamedTuple):
+    """A case's cost columns."""
+
+    investment_amount: float | None
+    investment_currency: str | None
+    funding_model: str | None
+    payback_years: float | None
+    source: str | None
+    as_of: dt.date | None
+
+
+def cost_of(cost: CostColumns) -> v.CostView | None:
+    """A case's cost, shown only with its source and date."""
+    if cost.source is None or cost.as_of is None:
         return None
     investment = None
-    if case.investment_amount is not None and case.investment_currency:
-        investment = v.Money(amount=case.investment_amount, currency=case.investment_currency)
+    if cost.investment_amount is not None and cost.investment_currency:
+        investment = v.Money(amount=cost.investment_amount, currency=cost.investment_currency)
     return v.CostView(
         investment=investment,
-        funding_model=case.funding_model,
-        payback_years=case.payback_years,
-        source=case.cost_source,
-        as_of=case.cost_as_of,
+        funding_model=cost.funding_model,
+        payback_years=cost.payback_years,
+        source=cost.source,
+        as_of=cost.as_of,
     )
 
 
-def case_detail(case: t.CaseResult, sites: list[t.VisitSite], locale: Locale) -> v.CaseDetail:
-    fields = fields_of(case.texts)
+class CaseLinks(NamedTuple):
+    """What a case's detail links to, each in the order shown."""
+
+    partners: list[v.PartnerView]
+    outcomes: list[v.OutcomeView]
+    solutions: list[v.SolutionRef]
+    visit_sites: list[v.VisitSiteRef]
+
+
+def detail_of_case(
+    summary: v.CaseSummary,
+    fields: dict[str, LocalisedText],
+    links: CaseLinks,
+    cost: v.CostView | None,
+    sources: list[str],
+    stored_images: list[dict[str, Any]],
+    locale: Locale,
+) -> v.CaseDetail:
+    """A case's detail from its summary, its challenge and approach, what it links to, its cost and its images."""
     return v.CaseDetail(
-        **_fields(_case_summary(case, fields, locale)),
+        **_fields(summary),
         challenge=text_of(fields, "challenge", locale),
         approach=text_of(fields, "approach", locale),
-        partners=[v.PartnerView(organisation=organisation_ref(p.organisation), role=p.role) for p in case.partners],
-        outcomes=[outcome_view(outcome, locale) for outcome in case.outcomes],
-        cost=_cost_view(case),
-        sources=list(case.sources),
-        solutions=[solution_ref(solution, locale) for solution in case.solutions if solution.is_published],
-        visit_sites=[v.VisitSiteRef(slug=s.slug, name=localised(s, "name", locale), city=s.city) for s in sites],
-        images=images(case.images, fields["title"].source_locale, locale),
+        partners=links.partners,
+        outcomes=links.outcomes,
+        cost=cost,
+        sources=list(sources),
+        solutions=links.solutions,
+        visit_sites=links.visit_sites,
+        images=images(stored_images, summary.title.source, locale),
     )
 
 
