@@ -2,14 +2,13 @@
 
 import math
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import msgspec
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.orm.interfaces import LoaderOption
 
 from catalogue import tables as t
 from catalogue import views as v
@@ -469,28 +468,21 @@ async def _id_of(session: AsyncSession, model: Any, kind: str, slug: str, *condi
     return int(found)
 
 
-async def _one(
-    session: AsyncSession, model: type[EntryT], kind: str, slug: str, load: tuple[LoaderOption, ...], *conditions: Any
-) -> EntryT:
-    if not is_slug(slug):
-        raise NotFound(kind, slug)
-    entry = await session.scalar(select(model).where(model.slug == slug, *conditions).options(*load))
-    if entry is None:
-        raise NotFound(kind, slug)
-    return entry
-
-
-def _published_cases(cases: Sequence[t.CaseResult]) -> list[t.CaseResult]:
-    return sorted((case for case in cases if case.is_published), key=lambda case: case.slug)
-
-
 @cached_view
 async def get_solution(session: AsyncSession, slug: str, locale: Locale) -> v.SolutionDetail:
     """One published solution with its published case results, by slug; :class:`NotFound` otherwise."""
-    solution_id = await _id_of(session, t.Solution, "solution", slug, t.Solution.is_published.is_(True))
+    if not is_slug(slug):
+        raise NotFound("solution", slug)
+    found = (
+        await session.execute(
+            select(t.Solution.id, t.Solution.images).where(t.Solution.slug == slug, t.Solution.is_published.is_(True))
+        )
+    ).first()
+    if found is None:
+        raise NotFound("solution", slug)
+    solution_id, stored_images = found
     summary = (await _solution_summaries(session, [solution_id], locale))[solution_id]
     texts = await _texts_of(session, t.SolutionText, [solution_id], ("description", "benefits"))
-    stored_images = await session.scalar(select(t.Solution.images).where(t.Solution.id == solution_id)) or []
     case = t.CaseResult
     case_ids = list(
         await session.scalars(
@@ -520,7 +512,15 @@ async def get_case(session: AsyncSession, slug: str, locale: Locale) -> v.CaseDe
     links = presenting.CaseLinks(
         partners=await _partners(session, case_id),
         outcomes=await _outcomes(session, case_id, locale),
-        solutions=await _solution_refs(session, case_id, locale),
+        # The case's published solutions, in the order they were added.
+        solutions=await _solution_refs(
+            session,
+            select(t.Solution.id, t.Solution.slug)
+            .join(t.case_solution, t.case_solution.c.solution_id == t.Solution.id)
+            .where(t.case_solution.c.case_id == case_id, t.Solution.is_published.is_(True))
+            .order_by(t.Solution.id),
+            locale,
+        ),
         visit_sites=await _site_refs(session, case_id, locale),
     )
     fields = fields_from(texts[case_id])
@@ -559,17 +559,11 @@ async def _outcomes(session: AsyncSession, case_id: int, locale: Locale) -> list
     ]
 
 
-async def _solution_refs(session: AsyncSession, case_id: int, locale: Locale) -> list[v.SolutionRef]:
-    """The case's published solutions, in the order they were added."""
-    solution = t.Solution
-    rows = (
-        await session.execute(
-            select(solution.id, solution.slug)
-            .join(t.case_solution, t.case_solution.c.solution_id == solution.id)
-            .where(t.case_solution.c.case_id == case_id, solution.is_published.is_(True))
-            .order_by(solution.id)
-        )
-    ).all()
+async def _solution_refs(
+    session: AsyncSession, solutions: Select[tuple[int, str]], locale: Locale
+) -> list[v.SolutionRef]:
+    """References to the solutions ``(id, slug)`` that ``solutions`` selects, in its order, with their titles."""
+    rows = (await session.execute(solutions)).all()
     titles = await _texts_of(session, t.SolutionText, [row[0] for row in rows], ("title",))
     return [
         v.SolutionRef(slug=slug, title=presenting.text_of(fields_from(titles[solution_id]), "title", locale))
@@ -597,20 +591,36 @@ async def _site_refs(session: AsyncSession, case_id: int, locale: Locale) -> lis
 
 @cached_view
 async def get_organisation(session: AsyncSession, slug: str, locale: Locale) -> v.OrganisationDetail:
-    """One organisation with the solutions it provides and the cases it took part in."""
-    org = await _one(session, t.Organisation, "organisation", slug, loaders.ORGANISATION)
-    solutions = await session.scalars(
-        select(t.Solution)
-        .where(t.Solution.provider_id == org.id, t.Solution.is_published)
-        .order_by(t.Solution.slug)
-        .options(*loaders.SOLUTION_REF)
+    """One organisation with the solutions it provides and the cases it took part in, by slug."""
+    org, case = t.Organisation, t.CaseResult
+    org_id = await _id_of(session, org, "organisation", slug)
+    summary = (await _organisation_summaries(session, [org_id], locale))[org_id]
+    details = (
+        await session.execute(
+            select(*(getattr(org, name) for name in presenting.OrganisationDetails._fields)).where(org.id == org_id)
+        )
+    ).one()
+    solutions = await _solution_refs(
+        session,
+        select(t.Solution.id, t.Solution.slug)
+        .where(t.Solution.provider_id == org_id, t.Solution.is_published.is_(True))
+        .order_by(t.Solution.slug),
+        locale,
     )
-    cases = await session.scalars(
-        select(t.CaseResult)
-        .where(t.CaseResult.partners.any(t.CasePartner.organisation_id == org.id))
-        .options(*loaders.CASE_REF)
-    )
-    return presenting.organisation_detail(org, list(solutions), _published_cases(list(cases)), locale)
+    rows = (
+        await session.execute(
+            select(case.id, case.slug, case.city, case.country)
+            .where(case.partners.any(t.CasePartner.organisation_id == org_id), case.is_published.is_(True))
+            .order_by(in_byte_order(case.slug, session.bind.dialect.name))
+        )
+    ).all()
+    titles = await _texts_of(session, t.CaseText, [row[0] for row in rows], ("title",))
+    cases = [
+        v.CaseRef(slug=case_slug, title=presenting.text_of(fields_from(titles[case_id]), "title", locale), city=city,
+                  country=country)
+        for case_id, case_slug, city, country in rows
+    ]  # fmt: skip
+    return presenting.detail_of_organisation(summary, presenting.OrganisationDetails(*details), solutions, cases)
 
 
 @cached_view

@@ -17,8 +17,6 @@ def _texts(relationship: object, row_class: type[t.TextRow], *fields: str) -> _A
 
 THEME = (_texts(t.Theme.texts, t.ThemeText),)
 
-SOLUTION_REF = (_texts(t.Solution.texts, t.SolutionText, "title"),)
-CASE_REF = (_texts(t.CaseResult.texts, t.CaseText, "title"),)
 CASE_SUMMARY = (
     _texts(t.CaseResult.texts, t.CaseText, "title", "summary", "site"),
     selectinload(t.CaseResult.solutions).selectinload(t.Solution.themes),

@@ -91,27 +91,40 @@ def organisation_summary(org: t.Organisation, locale: Locale) -> v.OrganisationS
     return summary_of_organisation(org, fields_of(org.texts), locale)
 
 
-def organisation_detail(
-    org: t.Organisation, solutions: list[t.Solution], cases: list[t.CaseResult], locale: Locale
+class OrganisationDetails(NamedTuple):
+    """The columns of an organisation its detail adds to its summary."""
+
+    cvr: str | None
+    address: str | None
+    postcode: str | None
+    website: str | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    sources: list[str]
+
+
+def detail_of_organisation(
+    summary: v.OrganisationSummary,
+    details: OrganisationDetails,
+    solutions: list[v.SolutionRef],
+    cases: list[v.CaseRef],
 ) -> v.OrganisationDetail:
+    """An organisation's detail from its summary, its further columns, its solutions and its cases."""
     contact = None
-    if org.contact_name or org.contact_email or org.contact_phone:
-        contact = v.Contact(name=org.contact_name, email=org.contact_email, phone=org.contact_phone)
+    if details.contact_name or details.contact_email or details.contact_phone:
+        contact = v.Contact(name=details.contact_name, email=details.contact_email, phone=details.contact_phone)
     return v.OrganisationDetail(
-        **_fields(organisation_summary(org, locale)),
-        cvr=org.cvr,
-        address=org.address,
-        postcode=org.postcode,
-        website=org.website,
+        **_fields(summary),
+        cvr=details.cvr,
+        address=details.address,
+        postcode=details.postcode,
+        website=details.website,
         contact=contact,
-        sources=list(org.sources),
-        solutions=[solution_ref(solution, locale) for solution in solutions],
-        cases=[case_ref(case, locale) for case in cases],
+        sources=list(details.sources),
+        solutions=solutions,
+        cases=cases,
     )
-
-
-def solution_ref(solution: t.Solution, locale: Locale) -> v.SolutionRef:
-    return v.SolutionRef(slug=solution.slug, title=localised(solution, "title", locale))
 
 
 class SolutionFacts(Protocol):
