@@ -161,7 +161,7 @@ class _Best(msgspec.Struct, frozen=True):
     counts: tuple[Subquery, ...] = ()
 
     async def ids(self, session: AsyncSession, ranker: "_Ranker", limit: int) -> list[int]:
-        dialect = session.bind.dialect.name
+        dialect = session.get_bind().dialect.name
         delegation = ranker.delegation
         owner = self.texts.owner_id
         themes = _counted(self.themes.where(t.Theme.slug.in_(delegation.themes)))

@@ -2,13 +2,13 @@
 
 import math
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from catalogue import tables as t
 from catalogue import views as v
@@ -17,7 +17,7 @@ from catalogue.records import is_slug
 from catalogue.texts import TextColumns, fields_from
 from i18n.locales import CONTENT_LOCALES, Locale
 from services.errors import InvalidQuery, NotFound
-from services.reading import loaders, presenting
+from services.reading import presenting
 from services.reading.search import (
     BODY_WEIGHT,
     SUMMARY_WEIGHT,
@@ -116,6 +116,8 @@ async def _texts_of(
 ) -> dict[int, list[TextColumns]]:
     """The texts of ``fields`` of entries ``ids``, as plain columns per entry."""
     texts: dict[int, list[TextColumns]] = defaultdict(list)
+    if not ids:
+        return texts
     owner_id: InstrumentedAttribute[int] = text.owner_id  # type: ignore[attr-defined]
     for owner, field, text_locale, value, state, is_source, source_print in await session.execute(
         select(owner_id, text.field, text.locale, text.text, text.state, text.is_source, text.source_fingerprint)
@@ -192,7 +194,7 @@ async def _case_summaries(session: AsyncSession, ids: list[int], locale: Locale)
         .join(t.Theme, t.Theme.id == t.solution_theme.c.theme_id)
         .where(t.case_solution.c.case_id.in_(ids), t.Solution.is_published.is_(True))
         .group_by(t.case_solution.c.case_id, t.Theme.slug, t.Theme.position)
-        .order_by(t.Theme.position, in_byte_order(t.Theme.slug, session.bind.dialect.name))
+        .order_by(t.Theme.position, in_byte_order(t.Theme.slug, session.get_bind().dialect.name))
     ):
         themes[owner].append(slug)
     return {
@@ -295,7 +297,7 @@ async def _page(
     model = listing.model
     ids = select(model.id).where(*listing.conditions(filters))
     order: list[Any] = []
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     matches = ranked_matches(filters.q or "", listing.search, dialect)
     if matches is not None:
         ids = ids.join(matches, matches.c.owner_id == model.id)
@@ -454,33 +456,31 @@ async def list_exchange_rates(session: AsyncSession) -> list[v.ExchangeRateView]
 @cached_view
 async def list_themes(session: AsyncSession, locale: Locale) -> list[v.ThemeView]:
     """Every theme of the taxonomy, in its managed order."""
-    themes = await session.scalars(select(t.Theme).order_by(t.Theme.position, t.Theme.slug).options(*loaders.THEME))
+    texts = selectinload(t.Theme.texts).defer(t.ThemeText.folded)  # the folded copy is for search only
+    themes = await session.scalars(select(t.Theme).order_by(t.Theme.position, t.Theme.slug).options(texts))
     return [presenting.theme_view(theme, locale) for theme in themes]
 
 
-async def _id_of(session: AsyncSession, model: Any, kind: str, slug: str, *conditions: Any) -> int:
-    """The id of the entry of ``model`` called ``slug`` meeting ``conditions``; :class:`NotFound` otherwise."""
+async def _entry_of(
+    session: AsyncSession, model: Any, kind: str, slug: str, columns: Sequence[Any], *conditions: Any
+) -> Row[Any]:
+    """``(id, *columns)`` of the entry of ``model`` called ``slug`` meeting ``conditions``; :class:`NotFound` otherwise.
+
+    The slug is checked before any statement runs.
+    """
     if not is_slug(slug):
         raise NotFound(kind, slug)
-    found = await session.scalar(select(model.id).where(model.slug == slug, *conditions))
+    found = (await session.execute(select(model.id, *columns).where(model.slug == slug, *conditions))).first()
     if found is None:
         raise NotFound(kind, slug)
-    return int(found)
+    return found
 
 
 @cached_view
 async def get_solution(session: AsyncSession, slug: str, locale: Locale) -> v.SolutionDetail:
     """One published solution with its published case results, by slug; :class:`NotFound` otherwise."""
-    if not is_slug(slug):
-        raise NotFound("solution", slug)
-    found = (
-        await session.execute(
-            select(t.Solution.id, t.Solution.images).where(t.Solution.slug == slug, t.Solution.is_published.is_(True))
-        )
-    ).first()
-    if found is None:
-        raise NotFound("solution", slug)
-    solution_id, stored_images = found
+    published = t.Solution.is_published.is_(True)
+    solution_id, stored_images = await _entry_of(session, t.Solution, "solution", slug, [t.Solution.images], published)
     summary = (await _solution_summaries(session, [solution_id], locale))[solution_id]
     texts = await _texts_of(session, t.SolutionText, [solution_id], ("description", "benefits"))
     case = t.CaseResult
@@ -489,7 +489,7 @@ async def get_solution(session: AsyncSession, slug: str, locale: Locale) -> v.So
             select(case.id)
             .join(t.case_solution, t.case_solution.c.case_id == case.id)
             .where(t.case_solution.c.solution_id == solution_id, case.is_published.is_(True))
-            .order_by(in_byte_order(case.slug, session.bind.dialect.name))
+            .order_by(in_byte_order(case.slug, session.get_bind().dialect.name))
         )
     )
     cases = await _case_summaries(session, case_ids, locale)
@@ -501,12 +501,11 @@ async def get_solution(session: AsyncSession, slug: str, locale: Locale) -> v.So
 async def get_case(session: AsyncSession, slug: str, locale: Locale) -> v.CaseDetail:
     """One published case result with outcomes, partners and cost, by slug; :class:`NotFound` otherwise."""
     case = t.CaseResult
-    case_id = await _id_of(session, case, "case", slug, case.is_published.is_(True))
-    cost_columns = (case.investment_amount, case.investment_currency, case.funding_model, case.payback_years,
-                    case.cost_source, case.cost_as_of)  # fmt: skip
-    *cost, sources, stored_images = (
-        await session.execute(select(*cost_columns, case.sources, case.images).where(case.id == case_id))
-    ).one()
+    cost_columns = [getattr(case, name) for name in presenting.CostColumns._fields]
+    columns = [case.sources, case.images, *cost_columns]
+    case_id, sources, stored_images, *cost = await _entry_of(
+        session, case, "case", slug, columns, case.is_published.is_(True)
+    )
     summary = (await _case_summaries(session, [case_id], locale))[case_id]
     texts = await _texts_of(session, t.CaseText, [case_id], ("challenge", "approach"))
     links = presenting.CaseLinks(
@@ -579,7 +578,7 @@ async def _site_refs(session: AsyncSession, case_id: int, locale: Locale) -> lis
             select(site.id, site.slug, site.city)
             .join(t.visit_site_case, t.visit_site_case.c.visit_site_id == site.id)
             .where(t.visit_site_case.c.case_id == case_id)
-            .order_by(site.slug)
+            .order_by(in_byte_order(site.slug, session.get_bind().dialect.name))
         )
     ).all()
     names = await _texts_of(session, t.VisitSiteText, [row[0] for row in rows], ("name",))
@@ -591,27 +590,24 @@ async def _site_refs(session: AsyncSession, case_id: int, locale: Locale) -> lis
 
 @cached_view
 async def get_organisation(session: AsyncSession, slug: str, locale: Locale) -> v.OrganisationDetail:
-    """One organisation with the solutions it provides and the cases it took part in, by slug."""
+    """One organisation with the published solutions it provides and the published cases it took part in, by
+    slug; :class:`NotFound` otherwise."""
     org, case = t.Organisation, t.CaseResult
-    org_id = await _id_of(session, org, "organisation", slug)
+    columns = [getattr(org, name) for name in presenting.OrganisationDetails._fields]
+    org_id, *details = await _entry_of(session, org, "organisation", slug, columns)
     summary = (await _organisation_summaries(session, [org_id], locale))[org_id]
-    details = (
-        await session.execute(
-            select(*(getattr(org, name) for name in presenting.OrganisationDetails._fields)).where(org.id == org_id)
-        )
-    ).one()
     solutions = await _solution_refs(
         session,
         select(t.Solution.id, t.Solution.slug)
         .where(t.Solution.provider_id == org_id, t.Solution.is_published.is_(True))
-        .order_by(t.Solution.slug),
+        .order_by(in_byte_order(t.Solution.slug, session.get_bind().dialect.name)),
         locale,
     )
     rows = (
         await session.execute(
             select(case.id, case.slug, case.city, case.country)
             .where(case.partners.any(t.CasePartner.organisation_id == org_id), case.is_published.is_(True))
-            .order_by(in_byte_order(case.slug, session.bind.dialect.name))
+            .order_by(in_byte_order(case.slug, session.get_bind().dialect.name))
         )
     ).all()
     titles = await _texts_of(session, t.CaseText, [row[0] for row in rows], ("title",))
@@ -626,5 +622,5 @@ async def get_organisation(session: AsyncSession, slug: str, locale: Locale) -> 
 @cached_view
 async def get_visit_site(session: AsyncSession, slug: str, locale: Locale) -> v.VisitSiteView:
     """One visit site, by slug; :class:`NotFound` otherwise."""
-    site_id = await _id_of(session, t.VisitSite, "visit site", slug)
+    (site_id,) = await _entry_of(session, t.VisitSite, "visit site", slug, [])
     return (await _visit_site_views(session, [site_id], locale))[site_id]

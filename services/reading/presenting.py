@@ -1,4 +1,4 @@
-"""Pure builders from stored entries to views resolved for one reader's locale.
+"""Pure builders of views resolved for one reader's locale, from plain columns and localised fields.
 
 A detail view extends its summary: it is built from the summary's fields plus its own.
 """
@@ -11,7 +11,7 @@ import msgspec
 from catalogue import tables as t
 from catalogue import views as v
 from catalogue.localised import LocalisedText, resolve
-from catalogue.texts import HasTexts, fields_of
+from catalogue.texts import fields_of
 from i18n.locales import Locale
 
 
@@ -35,20 +35,11 @@ def _fields(summary: msgspec.Struct) -> dict[str, Any]:
     return msgspec.structs.asdict(summary)
 
 
-def localised(owner: HasTexts, field: str, locale: Locale) -> v.Text:
-    """One field of ``owner`` as the reader of ``locale`` sees it."""
-    return text_of(fields_of(owner.texts), field, locale)
-
-
 def theme_view(theme: t.Theme, locale: Locale) -> v.ThemeView:
     fields = fields_of(theme.texts)
     return v.ThemeView(
         slug=theme.slug, label=text_of(fields, "label", locale), description=text_of(fields, "description", locale)
     )
-
-
-def organisation_ref(org: t.Organisation) -> v.OrganisationRef:
-    return v.OrganisationRef(slug=org.slug, name=org.name, kind=org.kind)
 
 
 class OrganisationFacts(Protocol):
@@ -85,10 +76,6 @@ def summary_of_organisation(
         description=text_of(fields, "description", locale),
         locales=_locales(fields, "description"),
     )
-
-
-def organisation_summary(org: t.Organisation, locale: Locale) -> v.OrganisationSummary:
-    return summary_of_organisation(org, fields_of(org.texts), locale)
 
 
 class OrganisationDetails(NamedTuple):
@@ -201,10 +188,6 @@ def detail_of_solution(
     )
 
 
-def case_ref(case: t.CaseResult, locale: Locale) -> v.CaseRef:
-    return v.CaseRef(slug=case.slug, title=localised(case, "title", locale), city=case.city, country=case.country)
-
-
 class CaseFacts(Protocol):
     """The columns of a case a summary shows: a stored case, or a row loaded with exactly these."""
 
@@ -241,19 +224,8 @@ def summary_of_case(
     )
 
 
-def _case_summary(case: t.CaseResult, fields: dict[str, LocalisedText], locale: Locale) -> v.CaseSummary:
-    published = (solution for solution in case.solutions if solution.is_published)
-    themes = {theme.slug: theme for solution in published for theme in solution.themes}
-    ordered = sorted(themes, key=lambda slug: (themes[slug].position, slug))
-    return summary_of_case(case, ordered, fields, locale)
-
-
-def case_summary(case: t.CaseResult, locale: Locale) -> v.CaseSummary:
-    return _case_summary(case, fields_of(case.texts), locale)
-
-
 class OutcomeColumns(NamedTuple):
-    """The columns of an outcome its view shows, in the view's order."""
+    """The columns of an outcome its view shows, named as in its table."""
 
     metric: str
     unit: str
@@ -280,19 +252,19 @@ def outcome_of(outcome: OutcomeColumns, fields: dict[str, LocalisedText], locale
 
 
 class CostColumns(NamedTuple):
-    """A case's cost columns."""
+    """A case's cost columns, named as in its table."""
 
     investment_amount: float | None
     investment_currency: str | None
     funding_model: str | None
     payback_years: float | None
-    source: str | None
-    as_of: dt.date | None
+    cost_source: str | None
+    cost_as_of: dt.date | None
 
 
 def cost_of(cost: CostColumns) -> v.CostView | None:
     """A case's cost, shown only with its source and date."""
-    if cost.source is None or cost.as_of is None:
+    if cost.cost_source is None or cost.cost_as_of is None:
         return None
     investment = None
     if cost.investment_amount is not None and cost.investment_currency:
@@ -301,8 +273,8 @@ def cost_of(cost: CostColumns) -> v.CostView | None:
         investment=investment,
         funding_model=cost.funding_model,
         payback_years=cost.payback_years,
-        source=cost.source,
-        as_of=cost.as_of,
+        source=cost.cost_source,
+        as_of=cost.cost_as_of,
     )
 
 
@@ -396,8 +368,3 @@ def view_of_visit_site(
         locales=_locales(fields, "name"),
         sources=list(site.sources),
     )
-
-
-def visit_site_view(site: t.VisitSite, locale: Locale) -> v.VisitSiteView:
-    cases = [case_ref(case, locale) for case in site.cases if case.is_published]
-    return view_of_visit_site(site, organisation_ref(site.host), cases, fields_of(site.texts), locale)

@@ -13,7 +13,8 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from catalogue import tables as t
 from catalogue.database import async_engine, sync_engine
 from i18n.locales import Locale
-from services.reading import browsing, loaders, presenting
+from services.reading import browsing
+from tests.support import stored_views
 
 LOCALES = ["da", "en", "de", "zh", "ar"]
 #: (list, stored entries it lists, how they are loaded, how a stored entry is presented)
@@ -21,16 +22,10 @@ LISTS: dict[str, tuple[Any, Select[Any], tuple[LoaderOption, ...], Callable[[Any
     "cases": (
         browsing.list_cases,
         select(t.CaseResult).where(t.CaseResult.is_published.is_(True)),
-        loaders.CASE_SUMMARY,
-        presenting.case_summary,
+        *stored_views.REFERENCES["cases"],
     ),
-    "organisations": (
-        browsing.list_organisations,
-        select(t.Organisation),
-        loaders.ORGANISATION,
-        presenting.organisation_summary,
-    ),
-    "visit sites": (browsing.list_visit_sites, select(t.VisitSite), loaders.VISIT_SITE, presenting.visit_site_view),
+    "organisations": (browsing.list_organisations, select(t.Organisation), *stored_views.REFERENCES["organisations"]),
+    "visit sites": (browsing.list_visit_sites, select(t.VisitSite), *stored_views.REFERENCES["visit sites"]),
 }
 
 
