@@ -9,7 +9,7 @@ readable in the delegation's languages, for serving its country (solutions), for
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 from sqlalchemy import (
@@ -141,6 +141,14 @@ def _counted(rows: Select[tuple[int, Any]]) -> Subquery:
     return select(owner.label("owner_id"), func.count(distinct(value)).label("n")).group_by(owner).subquery()
 
 
+class _Scored(NamedTuple):
+    """An entry's title, and the score and reasons every kind of entry is given."""
+
+    title: LocalisedText
+    score: float
+    reasons: list[Reason]
+
+
 class _Best(msgspec.Struct, frozen=True):
     """How the entries of one kind are found in the database and the best of them chosen.
 
@@ -203,6 +211,19 @@ class _Best(msgspec.Struct, frozen=True):
         slug = browsing.in_byte_order(self.model.slug, dialect)
         query = query.where(or_(shared > 0, matched > 0)).order_by(scaled.desc(), slug).limit(limit)
         return list(await session.scalars(query))
+
+    async def chosen(self, session: AsyncSession, ranker: "_Ranker", limit: int) -> dict[int, _Scored]:
+        """The best ``limit`` entries, each with its title and what its themes, terms and languages score."""
+        ids = await self.ids(session, ranker, limit)
+        texts, folded = await _entries_texts(session, self.texts, ids)
+        themes = await _themes(session, self.themes, ids)
+        scored = {}
+        for entry_id in ids:
+            title = fields_from(texts[entry_id])[self.title_field]
+            score, reasons = ranker.relevance(themes[entry_id], folded[entry_id])
+            bonus, readable = ranker.languages(title)
+            scored[entry_id] = _Scored(title, score + bonus, reasons + readable)
+        return scored
 
 
 def _themes_of(first: Any, *path: tuple[Any, Any]) -> Select[tuple[int, str]]:
@@ -306,71 +327,53 @@ async def _themes(session: AsyncSession, themes: Select[tuple[int, str]], ids: l
 
 async def _solutions(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Suggestion]:
     delegation, _ = ranker.delegation, ranker._
-    best = _best_solutions(delegation)
-    ids = await best.ids(session, ranker, limit)
-    texts, folded = await _entries_texts(session, t.SolutionText, ids)
-    themes = await _themes(session, best.themes, ids)
+    best = await _best_solutions(delegation).chosen(session, ranker, limit)
     found = []
     for solution_id, slug, markets in await session.execute(
-        select(t.Solution.id, t.Solution.slug, t.Solution.markets).where(t.Solution.id.in_(ids))
+        select(t.Solution.id, t.Solution.slug, t.Solution.markets).where(t.Solution.id.in_(list(best)))
     ):
-        fields = fields_from(texts[solution_id])
-        score, reasons = ranker.relevance(themes[solution_id], folded[solution_id])
-        bonus, readable = ranker.languages(fields["title"])
-        score, reasons = score + bonus, reasons + readable
+        title, score, reasons = best[solution_id]
         if delegation.country in markets:
             score += MARKET_WEIGHT
             country = formatting.country(delegation.country, ranker.locale)
             reasons.append(
                 Reason(kind="market", value=delegation.country, text=_("serves %(country)s") % {"country": country})
             )
-        found.append(ranker.suggestion(slug, fields["title"], score, reasons))
+        found.append(ranker.suggestion(slug, title, score, reasons))
     return found
 
 
 async def _cases(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Suggestion]:
-    best = _best_cases()
-    ids = await best.ids(session, ranker, limit)
-    texts, folded = await _entries_texts(session, t.CaseText, ids)
-    themes = await _themes(session, best.themes, ids)
+    best = await _best_cases().chosen(session, ranker, limit)
     counted = await session.execute(
         select(t.Outcome.case_id, func.count())
-        .where(t.Outcome.case_id.in_(ids), t.Outcome.verification.in_(_SOURCED))
+        .where(t.Outcome.case_id.in_(list(best)), t.Outcome.verification.in_(_SOURCED))
         .group_by(t.Outcome.case_id)
     )
     sourced_counts = dict(counted.tuples().all())
     found = []
     for case_id, slug in await session.execute(
-        select(t.CaseResult.id, t.CaseResult.slug).where(t.CaseResult.id.in_(ids))
+        select(t.CaseResult.id, t.CaseResult.slug).where(t.CaseResult.id.in_(list(best)))
     ):
-        fields = fields_from(texts[case_id])
-        score, reasons = ranker.relevance(themes[case_id], folded[case_id])
-        bonus, readable = ranker.languages(fields["title"])
-        score, reasons = score + bonus, reasons + readable
+        title, score, reasons = best[case_id]
         sourced = sourced_counts.get(case_id, 0)
         if sourced:
             score += min(sourced, 3) * 0.5
             text = ranker.ngettext("%(num)d sourced result", "%(num)d sourced results", sourced) % {"num": sourced}
             reasons.append(Reason(kind="results", value=str(sourced), text=text))
-        found.append(ranker.suggestion(slug, fields["title"], score, reasons))
+        found.append(ranker.suggestion(slug, title, score, reasons))
     return found
 
 
 async def _sites(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Suggestion]:
     delegation, _ = ranker.delegation, ranker._
-    best = _best_sites(delegation)
-    ids = await best.ids(session, ranker, limit)
-    texts, folded = await _entries_texts(session, t.VisitSiteText, ids)
-    themes = await _themes(session, best.themes, ids)
+    best = await _best_sites(delegation).chosen(session, ranker, limit)
     found = []
     site = t.VisitSite
     for site_id, slug, tour_languages, capacity in await session.execute(
-        select(site.id, site.slug, site.tour_languages, site.capacity).where(site.id.in_(ids))
+        select(site.id, site.slug, site.tour_languages, site.capacity).where(site.id.in_(list(best)))
     ):
-        fields = fields_from(texts[site_id])
-        score, reasons = ranker.relevance(themes[site_id], folded[site_id])
-        bonus, readable = ranker.languages(fields["name"])
-        score, reasons = score + bonus, reasons + readable
+        title, score, reasons = best[site_id]
         tours = [code for code in delegation.languages if code in tour_languages]
         if tours:
             score += TOUR_WEIGHT
@@ -382,5 +385,5 @@ async def _sites(session: AsyncSession, ranker: _Ranker, limit: int) -> list[Sug
             score -= THEME_WEIGHT
             reasons.append(Reason(kind="capacity", value=str(capacity),
                                   text=_("takes groups of at most %(num)d") % {"num": capacity}))  # fmt: skip
-        found.append(ranker.suggestion(slug, fields["name"], score, reasons))
+        found.append(ranker.suggestion(slug, title, score, reasons))
     return found

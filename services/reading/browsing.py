@@ -272,11 +272,9 @@ async def _visit_site_views(session: AsyncSession, ids: list[int], locale: Local
             .order_by(case.id)
         )
     ).all()
-    titles = await _texts_of(session, t.CaseText, list({row[1] for row in linked}), ("title",))
     cases: dict[int, list[v.CaseRef]] = defaultdict(list)
-    for site_id, case_id, slug, city, country in linked:
-        title = presenting.text_of(fields_from(titles[case_id]), "title", locale)
-        cases[site_id].append(v.CaseRef(slug=slug, title=title, city=city, country=country))
+    for (site_id, *_), ref in zip(linked, await _case_refs(session, [row[1:] for row in linked], locale), strict=True):
+        cases[site_id].append(ref)
     return {
         entry_id: presenting.view_of_visit_site(
             _VisitSiteColumns(*columns),
@@ -570,6 +568,16 @@ async def _solution_refs(
     ]
 
 
+async def _case_refs(session: AsyncSession, rows: Sequence[Sequence[Any]], locale: Locale) -> list[v.CaseRef]:
+    """References to the cases of ``(id, slug, city, country)`` rows, in their order, with their titles."""
+    titles = await _texts_of(session, t.CaseText, list({row[0] for row in rows}), ("title",))
+    return [
+        v.CaseRef(slug=slug, title=presenting.text_of(fields_from(titles[case_id]), "title", locale), city=city,
+                  country=country)
+        for case_id, slug, city, country in rows
+    ]  # fmt: skip
+
+
 async def _site_refs(session: AsyncSession, case_id: int, locale: Locale) -> list[v.VisitSiteRef]:
     """The sites where the case can be visited, by slug."""
     site = t.VisitSite
@@ -610,12 +618,7 @@ async def get_organisation(session: AsyncSession, slug: str, locale: Locale) -> 
             .order_by(in_byte_order(case.slug, session.get_bind().dialect.name))
         )
     ).all()
-    titles = await _texts_of(session, t.CaseText, [row[0] for row in rows], ("title",))
-    cases = [
-        v.CaseRef(slug=case_slug, title=presenting.text_of(fields_from(titles[case_id]), "title", locale), city=city,
-                  country=country)
-        for case_id, case_slug, city, country in rows
-    ]  # fmt: skip
+    cases = await _case_refs(session, rows, locale)
     return presenting.detail_of_organisation(summary, presenting.OrganisationDetails(*details), solutions, cases)
 
 
